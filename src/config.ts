@@ -136,7 +136,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     port: c.PORT,
     host: c.HOST,
-    database: c.DATABASE_URL ? { kind: 'postgres', url: c.DATABASE_URL } : { kind: 'pglite', dataDir: c.DATA_DIR },
+    database: c.DATABASE_URL
+      ? { kind: 'postgres', url: c.DATABASE_URL }
+      : { kind: 'pglite', dataDir: c.DATA_DIR },
     dataDir: c.DATA_DIR,
     redisUrl: c.REDIS_URL,
     publicBaseUrl,

@@ -42,7 +42,9 @@ function scrub(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(options: { level?: string; destination?: DestinationStream; name?: string } = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: DestinationStream; name?: string } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? 'info',

@@ -28,7 +28,9 @@ export class DataDirLockedError extends Error {
   }
 }
 
-export type DatabaseTarget = { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir?: string };
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir?: string };
 
 /**
  * Opens the database and applies pending migrations. An embedded data directory is locked for this
@@ -69,7 +71,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     const dir = path.resolve(dataDir);
     mkdirSync(dir, { recursive: true });
     try {
-      release = await lockfile.lock(dir, { lockfilePath: path.join(dir, 'gateway.lock'), stale: 15_000, update: 5_000 });
+      release = await lockfile.lock(dir, {
+        lockfilePath: path.join(dir, 'gateway.lock'),
+        stale: 15_000,
+        update: 5_000,
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dir);
       throw error;

@@ -11,7 +11,6 @@ import {
   boolean,
   date,
   index,
-
   jsonb,
   pgTable,
   primaryKey,
@@ -49,7 +48,13 @@ export const RESIDENT_GROUPS = [
 ] as const;
 export type ResidentGroup = (typeof RESIDENT_GROUPS)[number];
 
-export const ACCESSIBILITY_NEEDS = ['blind_low_vision', 'deaf_hard_of_hearing', 'cannot_read', 'motor', 'cognitive'] as const;
+export const ACCESSIBILITY_NEEDS = [
+  'blind_low_vision',
+  'deaf_hard_of_hearing',
+  'cannot_read',
+  'motor',
+  'cognitive',
+] as const;
 export type AccessibilityNeed = (typeof ACCESSIBILITY_NEEDS)[number];
 
 export const TOPIC_SOURCES = ['grid_visit', 'online', 'deputy_proposal', 'resident_recommendation'] as const;
@@ -83,7 +88,13 @@ export type IntakeKind = (typeof INTAKE_KINDS)[number];
 export const STANCES = ['support', 'oppose', 'suggestion'] as const;
 export type Stance = (typeof STANCES)[number];
 
-export const STAFF_ROLES = ['admin', 'community_secretary', 'grid_worker', 'department_liaison', 'supervisor'] as const;
+export const STAFF_ROLES = [
+  'admin',
+  'community_secretary',
+  'grid_worker',
+  'department_liaison',
+  'supervisor',
+] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -141,8 +152,12 @@ export const residents = pgTable(
     preferredLocale: text('preferred_locale').$type<Locale>(),
     preferredChannel: text('preferred_channel').$type<ContactChannel>().notNull().default('sms'),
     /** Minutes after local midnight; quiet hours may wrap past midnight (21:00–08:00 by default). */
-    quietStartMinute: smallint('quiet_start_minute').notNull().default(21 * 60),
-    quietEndMinute: smallint('quiet_end_minute').notNull().default(8 * 60),
+    quietStartMinute: smallint('quiet_start_minute')
+      .notNull()
+      .default(21 * 60),
+    quietEndMinute: smallint('quiet_end_minute')
+      .notNull()
+      .default(8 * 60),
     timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
     /** Remembered voice-channel preference: slower speech. */
     slowSpeech: boolean('slow_speech').notNull().default(false),
@@ -215,7 +230,10 @@ export const loginAttempts = pgTable(
     succeeded: boolean('succeeded').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('login_attempts_user_at_idx').on(t.username, t.at), index('login_attempts_src_at_idx').on(t.sourceHash, t.at)],
+  (t) => [
+    index('login_attempts_user_at_idx').on(t.username, t.at),
+    index('login_attempts_src_at_idx').on(t.sourceHash, t.at),
+  ],
 );
 
 // ---------------------------------------------------------------- topics
@@ -226,9 +244,7 @@ export const topics = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     /** Short number behind the code residents type in an SMS: T23 → 23. */
     number: serial('number').notNull().unique(),
-    code: text('code')
-      .notNull()
-      .generatedAlwaysAs(sql`'T' || number`),
+    code: text('code').notNull().generatedAlwaysAs(sql`'T' || number`),
     title: jsonb('title').$type<LocalizedText>().notNull(),
     summary: jsonb('summary').$type<LocalizedText>().notNull(),
     source: text('source').$type<TopicSource>().notNull(),
@@ -468,4 +484,3 @@ export const schemaTables = {
   auditLog,
   systemState,
 };
-

@@ -39,16 +39,21 @@ export function createPii(encodedKey: string): Pii {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);
       const data = Buffer.concat([cipher.update(e164, 'utf8'), cipher.final()]);
-      return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(
-        '.',
-      );
+      return [
+        'v1',
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        data.toString('base64url'),
+      ].join('.');
     },
     decryptPhone(cipherText) {
       const [version, iv, tag, data] = cipherText.split('.');
       if (version !== 'v1' || !iv || !tag || !data) throw new Error('unrecognised phone ciphertext');
       const decipher = createDecipheriv('aes-256-gcm', encKey, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     },
     phoneHash(e164) {
       return createHmac('sha256', indexKey).update(e164).digest('base64url');

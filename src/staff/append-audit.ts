@@ -53,7 +53,11 @@ export function auditHash(prevHash: string, row: AuditRowContent): string {
 export async function appendAudit(ctx: Ctx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
   const run = async (db: Ctx['db']) => {
     await db.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    const [last] = await db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+    const [last] = await db
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
     const seq = (last?.seq ?? 0) + 1;
     const prevHash = last?.hash ?? GENESIS_HASH;
     const content: AuditRowContent = {
@@ -67,7 +71,9 @@ export async function appendAudit(ctx: Ctx, entry: AuditEntry): Promise<{ seq: n
       data: entry.data ?? {},
     };
     const hash = auditHash(prevHash, content);
-    await db.insert(auditLog).values({ ...content, data: content.data as object, actor: content.actor as object, prevHash, hash });
+    await db
+      .insert(auditLog)
+      .values({ ...content, data: content.data as object, actor: content.actor as object, prevHash, hash });
     return { seq, hash };
   };
   // The advisory lock is transaction-scoped: outside a transaction, open one.

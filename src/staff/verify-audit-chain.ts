@@ -1,7 +1,7 @@
 import { asc, gt } from 'drizzle-orm';
 import type { DbOrTx } from '../db/database.ts';
 import { auditLog } from '../db/schema.ts';
-import { GENESIS_HASH, auditHash } from './append-audit.ts';
+import { auditHash, GENESIS_HASH } from './append-audit.ts';
 
 export type AuditChainReport =
   | { ok: true; entries: number; lastHash: string }
@@ -27,9 +27,12 @@ export async function verifyAuditChain(db: DbOrTx, batchSize = 1000): Promise<Au
       .limit(batchSize);
     if (rows.length === 0) return { ok: true, entries, lastHash: prevHash };
     for (const row of rows) {
-      if (row.seq !== expectedSeq) return { ok: false, entries, brokenAt: expectedSeq, problem: 'missing_entry' };
-      if (row.prevHash !== prevHash) return { ok: false, entries, brokenAt: row.seq, problem: 'link_mismatch' };
-      if (auditHash(prevHash, row) !== row.hash) return { ok: false, entries, brokenAt: row.seq, problem: 'hash_mismatch' };
+      if (row.seq !== expectedSeq)
+        return { ok: false, entries, brokenAt: expectedSeq, problem: 'missing_entry' };
+      if (row.prevHash !== prevHash)
+        return { ok: false, entries, brokenAt: row.seq, problem: 'link_mismatch' };
+      if (auditHash(prevHash, row) !== row.hash)
+        return { ok: false, entries, brokenAt: row.seq, problem: 'hash_mismatch' };
       prevHash = row.hash;
       expectedSeq += 1;
       entries += 1;
