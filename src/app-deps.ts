@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Clock } from './core/clock.ts';
 import type { Database } from './db/database.ts';
 import type { I18n } from './i18n/i18n.ts';
+import type { Senders } from './outreach/sender.ts';
 import type { Pii } from './residents/pii.ts';
 
 /** Everything the HTTP app and the workers are built from; made once by the composition roots. */
@@ -18,4 +19,6 @@ export interface AppDeps {
   /** Shared connection for health checks and queue producers. */
   redis: Redis;
   metrics: Registry;
+  /** Outbound senders by channel; a channel without one keeps its messages in the local outbox. */
+  senders?: Senders;
 }

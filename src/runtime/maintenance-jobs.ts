@@ -1,0 +1,71 @@
+import type { Job } from 'bullmq';
+import type { AppDeps } from '../app-deps.ts';
+import { listQueuedOutboxIds } from '../outreach/list-queued-outbox-ids.ts';
+import { purgeExpiredSessions } from '../staff/purge-expired-sessions.ts';
+import { verifyAuditChain } from '../staff/verify-audit-chain.ts';
+import { enqueueOutboxMessage, MAINTENANCE_JOBS, type MaintenanceJobName, type Queues } from './queues.ts';
+import { systemCtx } from './system-ctx.ts';
+
+export const PURGE_EVERY_MS = 15 * 60_000;
+export const OUTBOX_SWEEP_EVERY_MS = 30_000;
+/** Nightly, in the installation's time zone. */
+export const AUDIT_VERIFY_CRON = '30 3 * * *';
+
+/** Registers (or updates) the repeating maintenance jobs; safe to call from every worker process. */
+export async function scheduleMaintenance(queues: Queues, timeZone: string): Promise<void> {
+  const q = queues.maintenance;
+  await q.upsertJobScheduler(
+    MAINTENANCE_JOBS.purgeExpiredSessions,
+    { every: PURGE_EVERY_MS },
+    { name: MAINTENANCE_JOBS.purgeExpiredSessions },
+  );
+  await q.upsertJobScheduler(
+    MAINTENANCE_JOBS.verifyAuditChain,
+    { pattern: AUDIT_VERIFY_CRON, tz: timeZone },
+    { name: MAINTENANCE_JOBS.verifyAuditChain },
+  );
+  await q.upsertJobScheduler(
+    MAINTENANCE_JOBS.sweepOutbox,
+    { every: OUTBOX_SWEEP_EVERY_MS },
+    { name: MAINTENANCE_JOBS.sweepOutbox },
+  );
+}
+
+function isMaintenanceJob(name: string): name is MaintenanceJobName {
+  return (Object.values(MAINTENANCE_JOBS) as string[]).includes(name);
+}
+
+/** Runs one maintenance job by name; returns what it did (kept by BullMQ as the job's result). */
+export async function runMaintenanceJob(
+  deps: AppDeps,
+  queues: Pick<Queues, 'outbound'>,
+  name: string,
+): Promise<Record<string, unknown>> {
+  if (!isMaintenanceJob(name)) throw new Error(`unknown maintenance job: ${name}`);
+  const ctx = systemCtx(deps, name);
+  switch (name) {
+    case MAINTENANCE_JOBS.purgeExpiredSessions:
+      return { ...(await purgeExpiredSessions(ctx)) };
+    case MAINTENANCE_JOBS.verifyAuditChain: {
+      const report = await verifyAuditChain(ctx.db);
+      if (report.ok) ctx.log.info({ entries: report.entries }, 'audit chain verified');
+      else
+        ctx.log.error(
+          { entries: report.entries, brokenAt: report.brokenAt, problem: report.problem },
+          'AUDIT CHAIN BROKEN: the audit log has been altered',
+        );
+      return { ...report };
+    }
+    case MAINTENANCE_JOBS.sweepOutbox: {
+      const ids = await listQueuedOutboxIds(ctx);
+      for (const id of ids) await enqueueOutboxMessage(queues, id);
+      if (ids.length) ctx.log.debug({ count: ids.length }, 'outbox sweep enqueued queued messages');
+      return { enqueued: ids.length };
+    }
+  }
+}
+
+/** The BullMQ processor for the maintenance queue. */
+export function maintenanceProcessor(deps: AppDeps, queues: Pick<Queues, 'outbound'>) {
+  return (job: Job) => runMaintenanceJob(deps, queues, job.name);
+}
