@@ -12,6 +12,18 @@ export default defineConfig({
     projects: [
       { extends: true, test: { ...shared, name: 'pglite', env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' } } },
+      // Accessibility in real Chromium (Debian's /usr/bin/chromium through playwright-core).
+      {
+        extends: true,
+        test: {
+          name: 'a11y',
+          include: ['a11y-tests/**/*.a11y.test.ts'],
+          env: { TEST_DB: 'pglite' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

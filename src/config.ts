@@ -57,7 +57,7 @@ export const configSchema = z
         }
       }, 'must be an IANA time zone such as Asia/Shanghai'),
     DEFAULT_LOCALE: z.enum(LOCALES).default('zh-CN'),
-    DEMO_DATA: onOff.default(true),
+    DEMO_DATA: onOff.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Phone number of the help line, quoted in help replies. */
     HELP_PHONE: z.string().default('12345'),
@@ -107,6 +107,7 @@ export interface Config {
   piiKey: string | undefined;
   timeZone: string;
   defaultLocale: (typeof LOCALES)[number];
+  /** Load the demo street into an empty embedded database at start. */
   demoData: boolean;
   logLevel: RawConfig['LOG_LEVEL'];
   helpPhone: string;
@@ -155,7 +156,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     piiKey: c.PII_KEY,
     timeZone: c.TZ,
     defaultLocale: c.DEFAULT_LOCALE,
-    demoData: c.DEMO_DATA,
+    // Demo residents have made-up but valid mobile numbers: never load them next to real data
+    // (PostgreSQL) or where messages would really be sent (Twilio configured), unless asked to.
+    demoData: !c.DATABASE_URL && (c.DEMO_DATA ?? !(c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN)),
     logLevel: c.LOG_LEVEL,
     helpPhone: c.HELP_PHONE,
     cookieSecure: c.COOKIE_SECURE ?? publicBaseUrl.startsWith('https://'),

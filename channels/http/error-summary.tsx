@@ -48,7 +48,7 @@ export function errorFor(errors: readonly FieldError[], field: string): string |
 export const ErrorSummary: FC<{ t: Translate; errors: readonly FieldError[] }> = ({ t, errors }) => {
   if (errors.length === 0) return null;
   return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} autofocus>
       <h2 id="error-summary-title">{t('web:errorSummary.heading')}</h2>
       <ul>
         {errors.map((e) => (
