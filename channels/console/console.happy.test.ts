@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { outboxMessages, residents } from '../../src/db/schema.ts';
+import { deliveries, residents } from '../../src/db/schema.ts';
 import { createTestAppDeps, type TestAppDeps } from '../../src/testing/test-app-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
 import {
@@ -137,7 +137,7 @@ describe('outbox', () => {
       purpose: `test:${i}`,
       createdAt: new Date(Date.UTC(2026, 10, 1, 0, i)),
     }));
-    await database.db.insert(outboxMessages).values(rows);
+    await database.db.insert(deliveries).values(rows);
     const admin = await makeStaff(deps, ['admin']);
     const { cookie } = await signInDirectly(deps, admin.id);
 

@@ -11,6 +11,7 @@ import {
   boolean,
   date,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -397,43 +398,245 @@ export const surveyAnswers = pgTable(
       .unique()
       .references(() => intakes.id),
     surveyRef: text('survey_ref').notNull(),
+    surveyId: uuid('survey_id').references(() => surveys.id),
+    questionId: uuid('question_id').references(() => surveyQuestions.id),
     topicId: uuid('topic_id').references(() => topics.id),
     residentId: uuid('resident_id').references(() => residents.id),
     answer: text('answer').notNull(),
     channel: text('channel').$type<Channel>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('survey_answers_survey_idx').on(t.surveyRef)],
+  (t) => [
+    index('survey_answers_survey_idx').on(t.surveyRef),
+    index('survey_answers_question_idx').on(t.questionId),
+  ],
 );
 
-// ---------------------------------------------------------------- outbound
+// ---------------------------------------------------------------- surveys
 
-export const OUTBOX_STATUSES = ['held_no_credentials', 'queued', 'sent', 'failed'] as const;
-export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+export const QUESTION_KINDS = ['satisfaction', 'yes_no', 'text'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
-/**
- * Every outbound message before it leaves. Without provider credentials it stays here as
- * `held_no_credentials`, visible to staff, and is never reported as sent.
- */
-export const outboxMessages = pgTable(
-  'outbox_messages',
+/** The five-point satisfaction scale; the first three count as satisfied. */
+export const SATISFACTION_LEVELS = [
+  'very_satisfied',
+  'satisfied',
+  'basically_satisfied',
+  'dissatisfied',
+  'very_dissatisfied',
+] as const;
+export type SatisfactionLevel = (typeof SATISFACTION_LEVELS)[number];
+
+export const surveys = pgTable(
+  'surveys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Short number residents may quote: S7. */
+    number: serial('number').notNull().unique(),
+    code: text('code').notNull().generatedAlwaysAs(sql`'S' || number`),
+    title: jsonb('title').$type<LocalizedText>().notNull(),
+    topicId: uuid('topic_id').references(() => topics.id),
+    /** The responsible department whose work this survey evaluates. */
+    department: text('department'),
+    createdBy: uuid('created_by').references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('surveys_topic_idx').on(t.topicId)],
+);
+
+export const surveyQuestions = pgTable(
+  'survey_questions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    /** 1-based order in which the questions are asked. */
+    position: smallint('position').notNull(),
+    kind: text('kind').$type<QuestionKind>().notNull(),
+    prompt: jsonb('prompt').$type<LocalizedText>().notNull(),
+  },
+  (t) => [uniqueIndex('survey_questions_position_uq').on(t.surveyId, t.position)],
+);
+
+// ---------------------------------------------------------------- outreach
+
+export const CAMPAIGN_KINDS = ['notice', 'survey'] as const;
+export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
+
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'scheduled',
+  'planned',
+  'sending',
+  'completed',
+  'cancelled',
+] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** Who a campaign reaches; every present criterion must hold (an explicit list overrides the rest). */
+export interface CampaignAudience {
+  communityIds?: string[];
+  gridIds?: string[];
+  groups?: ResidentGroup[];
+  accessibilityNeeds?: AccessibilityNeed[];
+  locales?: Locale[];
+  /** Residents following these topics. */
+  followersOf?: string[];
+  /** Residents who took part (opinion, vote, survey answer, demand linked) in these topics. */
+  participantsOf?: string[];
+  residentIds?: string[];
+}
+
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: serial('number').notNull().unique(),
+    code: text('code').notNull().generatedAlwaysAs(sql`'C' || number`),
+    kind: text('kind').$type<CampaignKind>().notNull(),
+    name: text('name').notNull(),
+    topicId: uuid('topic_id').references(() => topics.id),
+    surveyId: uuid('survey_id').references(() => surveys.id),
+    audience: jsonb('audience').$type<CampaignAudience>().notNull(),
+    /** The message per locale, with i18next interpolation ({{topicCode}}, {{title}}, …). */
+    templates: jsonb('templates').$type<LocalizedText>().notNull(),
+    status: text('status').$type<CampaignStatus>().notNull().default('draft'),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+    plannedAt: timestamp('planned_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** Set for campaigns the system starts itself, e.g. `evaluation:<topicId>`, so each starts once. */
+    trigger: text('trigger').unique(),
+    createdBy: uuid('created_by').references(() => staff.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('campaigns_status_idx').on(t.status)],
+);
+
+export const DELIVERY_STATUSES = [
+  /** Written by planning; its job may not be enqueued yet. */
+  'queued',
+  /** No provider configured: kept in the local outbox, NOT sent. */
+  'held_no_credentials',
+  /** Handed to the provider; if the process dies here the outcome is unknown. */
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  /** Not sent: the resident opted out of the channel. */
+  'skipped_opted_out',
+  /** Not sent as text: the resident cannot read; listed for a proxy writer's visit instead. */
+  'routed_to_visit',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * Every outbound message is a Delivery row before it is a job (the outbox): campaign notices and
+ * surveys, confirmations, one-time codes. The queued job's id is the delivery id.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    campaignId: uuid('campaign_id').references(() => campaigns.id),
     channel: text('channel').$type<'sms' | 'voice'>().notNull(),
     residentId: uuid('resident_id')
       .notNull()
       .references(() => residents.id),
     locale: text('locale').$type<Locale>().notNull(),
     body: text('body').notNull(),
-    status: text('status').$type<OutboxStatus>().notNull(),
-    providerId: text('provider_id'),
-    error: text('error'),
-    /** Why it was sent: e.g. `delivery:<id>`, `proxy-confirmation:<id>`. Unique so a retry is one message. */
+    status: text('status').$type<DeliveryStatus>().notNull(),
+    /** Why it was sent: `campaign:<id>`, `proxy-confirmation:<id>`, … Unique so a retry is one message. */
     purpose: text('purpose').notNull().unique(),
+    providerId: text('provider_id'),
+    /** Provider error code (e.g. 21610) or a short reason; never a phone number. */
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    /** The send may have reached the provider twice (a worker died mid-send and the job was retried). */
+    possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
+    sendingAt: timestamp('sending_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('outbox_messages_status_idx').on(t.status)],
+  (t) => [
+    uniqueIndex('deliveries_campaign_resident_uq').on(t.campaignId, t.residentId),
+    index('deliveries_status_idx').on(t.status),
+    index('deliveries_provider_idx').on(t.providerId),
+    index('deliveries_resident_idx').on(t.residentId),
+  ],
+);
+
+export const PROMPT_KINDS = ['survey_question', 'topic_notice'] as const;
+export type PromptKind = (typeof PROMPT_KINDS)[number];
+
+/**
+ * What a resident was last asked, so that a bare "1" can be understood: the pending survey question or
+ * the topic notice that asked for 1/2. One per resident; a newer prompt replaces an older one.
+ */
+export const pendingPrompts = pgTable('pending_prompts', {
+  residentId: uuid('resident_id')
+    .primaryKey()
+    .references(() => residents.id),
+  channel: text('channel').$type<'sms' | 'voice'>().notNull(),
+  kind: text('kind').$type<PromptKind>().notNull(),
+  topicId: uuid('topic_id').references(() => topics.id),
+  surveyId: uuid('survey_id').references(() => surveys.id),
+  questionId: uuid('question_id').references(() => surveyQuestions.id),
+  campaignId: uuid('campaign_id').references(() => campaigns.id),
+  deliveryId: uuid('delivery_id').references(() => deliveries.id),
+  /** A clarifying reply was already sent for this prompt (only one is sent). */
+  clarified: boolean('clarified').notNull().default(false),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** Residents who asked to be told about a topic's progress, and how. */
+export const topicFollowers = pgTable(
+  'topic_followers',
+  {
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    residentId: uuid('resident_id')
+      .notNull()
+      .references(() => residents.id),
+    channel: text('channel').$type<'sms' | 'voice'>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.topicId, t.residentId] })],
+);
+
+// ---------------------------------------------------------------- kiosks and verification
+
+/** A registered community kiosk; its secret token is stored only as a hash. */
+export const kioskDevices = pgTable('kiosk_devices', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  label: text('label').notNull(),
+  location: jsonb('location').$type<LocalizedText>().notNull(),
+  communityId: uuid('community_id').references(() => communities.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  active: boolean('active').notNull().default(true),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** One-time codes proving a resident holds a phone number before it is linked (attempt-limited). */
+export const phoneVerifications = pgTable(
+  'phone_verifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    phoneHash: text('phone_hash').notNull(),
+    phoneCipher: text('phone_cipher').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: smallint('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('phone_verifications_phone_idx').on(t.phoneHash, t.createdAt)],
 );
 
 // ---------------------------------------------------------------- audit
@@ -480,7 +683,14 @@ export const schemaTables = {
   demands,
   votes,
   surveyAnswers,
-  outboxMessages,
+  surveys,
+  surveyQuestions,
+  campaigns,
+  deliveries,
+  pendingPrompts,
+  topicFollowers,
+  kioskDevices,
+  phoneVerifications,
   auditLog,
   systemState,
 };

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
-import { outboxMessages } from '../db/schema.ts';
+import { deliveries } from '../db/schema.ts';
 import type { OutboxMessage } from './queue-outbound-message.ts';
 
 export const holdInLocalOutboxInput = z.object({ outboxId: z.uuid() });
@@ -17,9 +17,9 @@ export async function holdInLocalOutbox(
 ): Promise<OutboxMessage | undefined> {
   const { outboxId } = holdInLocalOutboxInput.parse(input);
   const [row] = await ctx.db
-    .update(outboxMessages)
+    .update(deliveries)
     .set({ status: 'held_no_credentials', updatedAt: ctx.clock.now() })
-    .where(and(eq(outboxMessages.id, outboxId), eq(outboxMessages.status, 'queued')))
+    .where(and(eq(deliveries.id, outboxId), eq(deliveries.status, 'queued')))
     .returning();
   if (row) ctx.log.warn({ outboxId, channel: row.channel }, 'outbound message held: no sender configured');
   return row;

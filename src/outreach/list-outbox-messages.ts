@@ -1,11 +1,11 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
-import { OUTBOX_STATUSES, outboxMessages } from '../db/schema.ts';
+import { DELIVERY_STATUSES, deliveries } from '../db/schema.ts';
 import type { OutboxMessage } from './queue-outbound-message.ts';
 
 export const listOutboxMessagesInput = z.object({
-  status: z.enum(OUTBOX_STATUSES).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
   residentId: z.uuid().optional(),
   /** Paging: only messages created before this instant. */
   before: z.coerce.date().optional(),
@@ -19,13 +19,13 @@ export async function listOutboxMessages(
 ): Promise<OutboxMessage[]> {
   const { status, residentId, before, limit } = listOutboxMessagesInput.parse(input);
   const conditions: SQL[] = [];
-  if (status) conditions.push(eq(outboxMessages.status, status));
-  if (residentId) conditions.push(eq(outboxMessages.residentId, residentId));
-  if (before) conditions.push(lt(outboxMessages.createdAt, before));
+  if (status) conditions.push(eq(deliveries.status, status));
+  if (residentId) conditions.push(eq(deliveries.residentId, residentId));
+  if (before) conditions.push(lt(deliveries.createdAt, before));
   return ctx.db
     .select()
-    .from(outboxMessages)
+    .from(deliveries)
     .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(limit);
 }

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Ctx } from '../core/context.ts';
-import { outboxMessages } from '../db/schema.ts';
+import { deliveries } from '../db/schema.ts';
 
 /**
  * Ids of messages still waiting to be sent. The database is the source of truth: the outbound sweep
@@ -8,10 +8,10 @@ import { outboxMessages } from '../db/schema.ts';
  */
 export async function listQueuedOutboxIds(ctx: Ctx, input: { limit?: number } = {}): Promise<string[]> {
   const rows = await ctx.db
-    .select({ id: outboxMessages.id })
-    .from(outboxMessages)
-    .where(eq(outboxMessages.status, 'queued'))
-    .orderBy(asc(outboxMessages.createdAt))
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(eq(deliveries.status, 'queued'))
+    .orderBy(asc(deliveries.createdAt))
     .limit(input.limit ?? 1000);
   return rows.map((r) => r.id);
 }

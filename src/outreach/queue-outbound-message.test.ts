@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../core/errors.ts';
-import { outboxMessages } from '../db/schema.ts';
+import { deliveries } from '../db/schema.ts';
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
 import { setChannelOptOut } from '../residents/set-channel-opt-out.ts';
 import { createTestCtx } from '../testing/test-context.ts';
@@ -83,8 +83,8 @@ describe('queueOutboundMessage', () => {
     expect(again).toEqual(first);
     const rows = await database.db
       .select()
-      .from(outboxMessages)
-      .where(eq(outboxMessages.purpose, 'test:once'));
+      .from(deliveries)
+      .where(eq(deliveries.purpose, 'test:once'));
     expect(rows).toHaveLength(1);
     expect(rows[0]?.body).toBe('第一次');
   });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
 import { ServiceError } from '../core/errors.ts';
-import { LOCALES, outboxMessages, residents } from '../db/schema.ts';
+import { LOCALES, deliveries, residents } from '../db/schema.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import { canSend, OUTBOUND_CHANNELS, type Senders } from './sender.ts';
 
@@ -16,7 +16,7 @@ export const queueOutboundMessageInput = z.object({
 });
 export type QueueOutboundMessageInput = z.input<typeof queueOutboundMessageInput>;
 
-export type OutboxMessage = typeof outboxMessages.$inferSelect;
+export type OutboxMessage = typeof deliveries.$inferSelect;
 
 /**
  * Records an outbound message in the outbox, once per `purpose`: a repeat returns the first row
@@ -32,8 +32,8 @@ export async function queueOutboundMessage(
   const data = queueOutboundMessageInput.parse(input);
   const [existing] = await ctx.db
     .select()
-    .from(outboxMessages)
-    .where(eq(outboxMessages.purpose, data.purpose));
+    .from(deliveries)
+    .where(eq(deliveries.purpose, data.purpose));
   if (existing) return existing;
 
   const [resident] = await ctx.db
@@ -47,7 +47,7 @@ export async function queueOutboundMessage(
   const now = ctx.clock.now();
   const status = optedOut ? 'failed' : canSend(senders, data.channel) ? 'queued' : 'held_no_credentials';
   const [inserted] = await ctx.db
-    .insert(outboxMessages)
+    .insert(deliveries)
     .values({
       ...data,
       status,
@@ -55,7 +55,7 @@ export async function queueOutboundMessage(
       createdAt: now,
       updatedAt: now,
     })
-    .onConflictDoNothing({ target: outboxMessages.purpose })
+    .onConflictDoNothing({ target: deliveries.purpose })
     .returning();
   if (inserted) {
     ctx.log.info(
@@ -65,7 +65,7 @@ export async function queueOutboundMessage(
     return inserted;
   }
   // A concurrent call with the same purpose won the insert: return its row.
-  const [winner] = await ctx.db.select().from(outboxMessages).where(eq(outboxMessages.purpose, data.purpose));
+  const [winner] = await ctx.db.select().from(deliveries).where(eq(deliveries.purpose, data.purpose));
   if (!winner) throw new Error(`outbox row for purpose vanished after conflict: ${data.purpose}`);
   return winner;
 }

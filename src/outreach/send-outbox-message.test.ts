@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outboxMessages, residents } from '../db/schema.ts';
+import { deliveries, residents } from '../db/schema.ts';
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
 import { setChannelOptOut } from '../residents/set-channel-opt-out.ts';
 import { createTestCtx } from '../testing/test-context.ts';
@@ -52,7 +52,7 @@ async function queued(sender: MessageSender, options: { now?: string } = {}) {
 }
 
 async function stored(id: string) {
-  const [row] = await database.db.select().from(outboxMessages).where(eq(outboxMessages.id, id));
+  const [row] = await database.db.select().from(deliveries).where(eq(deliveries.id, id));
   return row;
 }
 

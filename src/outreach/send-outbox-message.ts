@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
-import { outboxMessages, residents } from '../db/schema.ts';
+import { deliveries, residents } from '../db/schema.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import { holdInLocalOutbox } from './hold-in-local-outbox.ts';
 import { quietHoursEnd } from './quiet-hours.ts';
@@ -36,7 +36,7 @@ export async function sendOutboxMessage(
   senders: Senders | undefined,
 ): Promise<SendOutboxOutcome> {
   const { outboxId, finalAttempt } = sendOutboxMessageInput.parse(input);
-  const [message] = await ctx.db.select().from(outboxMessages).where(eq(outboxMessages.id, outboxId));
+  const [message] = await ctx.db.select().from(deliveries).where(eq(deliveries.id, outboxId));
   if (!message) return { outcome: 'missing' };
   if (message.status !== 'queued') return { outcome: 'skipped', status: message.status };
 
@@ -77,9 +77,9 @@ export async function sendOutboxMessage(
   });
   if (result.ok) {
     await ctx.db
-      .update(outboxMessages)
+      .update(deliveries)
       .set({ status: 'sent', providerId: result.providerId, error: null, updatedAt: ctx.clock.now() })
-      .where(eq(outboxMessages.id, outboxId));
+      .where(eq(deliveries.id, outboxId));
     ctx.log.info(
       { outboxId, channel: message.channel, providerId: result.providerId },
       'outbound message sent',
@@ -88,9 +88,9 @@ export async function sendOutboxMessage(
   }
   if (result.permanent || finalAttempt) return markFailed(ctx, outboxId, result.error);
   await ctx.db
-    .update(outboxMessages)
+    .update(deliveries)
     .set({ error: result.error, updatedAt: ctx.clock.now() })
-    .where(eq(outboxMessages.id, outboxId));
+    .where(eq(deliveries.id, outboxId));
   ctx.log.warn(
     { outboxId, channel: message.channel, error: result.error },
     'outbound message will be retried',
@@ -100,9 +100,9 @@ export async function sendOutboxMessage(
 
 async function markFailed(ctx: Ctx, outboxId: string, error: string): Promise<SendOutboxOutcome> {
   await ctx.db
-    .update(outboxMessages)
+    .update(deliveries)
     .set({ status: 'failed', error, updatedAt: ctx.clock.now() })
-    .where(eq(outboxMessages.id, outboxId));
+    .where(eq(deliveries.id, outboxId));
   ctx.log.warn({ outboxId, error }, 'outbound message failed');
   return { outcome: 'failed', error };
 }

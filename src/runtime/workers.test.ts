@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
 import { createLogger } from '../core/logger.ts';
-import { auditLog, outboxMessages } from '../db/schema.ts';
+import { auditLog, deliveries } from '../db/schema.ts';
 import { queueOutboundMessage } from '../outreach/queue-outbound-message.ts';
 import type { MessageSender, OutboundMessage } from '../outreach/sender.ts';
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
@@ -69,7 +69,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
 }
 
 async function status(id: string) {
-  const [row] = await database.db.select().from(outboxMessages).where(eq(outboxMessages.id, id));
+  const [row] = await database.db.select().from(deliveries).where(eq(deliveries.id, id));
   return row?.status;
 }
 

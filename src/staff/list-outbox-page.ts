@@ -1,7 +1,7 @@
 import { count, desc } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
-import { outboxMessages, type StaffRole } from '../db/schema.ts';
+import { deliveries, type StaffRole } from '../db/schema.ts';
 import { requireRole } from './require-role.ts';
 
 /** Who may read the outbox: message bodies are personal correspondence with residents. */
@@ -12,7 +12,7 @@ export const listOutboxPageInput = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
 });
 
-export type OutboxRow = typeof outboxMessages.$inferSelect;
+export type OutboxRow = typeof deliveries.$inferSelect;
 
 export interface OutboxPage {
   messages: OutboxRow[];
@@ -32,14 +32,14 @@ export async function listOutboxPage(
 ): Promise<OutboxPage> {
   requireRole(ctx, OUTBOX_VIEWER_ROLES);
   const { page: requested, pageSize } = listOutboxPageInput.parse(input);
-  const [totals] = await ctx.db.select({ total: count() }).from(outboxMessages);
+  const [totals] = await ctx.db.select({ total: count() }).from(deliveries);
   const total = totals?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(requested, pageCount);
   const messages = await ctx.db
     .select()
-    .from(outboxMessages)
-    .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
+    .from(deliveries)
+    .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   return { messages, page, pageCount, total };
