@@ -115,29 +115,13 @@ export function loginUrl(next: string): string {
 
 function requireRoles(deps: AppDeps, roles: readonly StaffRole[]): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
-    const t = c.get('t');
     const auth = c.get('staffAuth');
     if (!auth) {
       if (c.req.method === 'GET' && wantsHtml(c)) return c.redirect(loginUrl(currentPath(c)), 302);
-      if (!wantsHtml(c)) {
-        return c.json(
-          {
-            error: {
-              code: 'unauthenticated',
-              message: t('web:unauthenticated.body'),
-              requestId: c.get('requestId'),
-            },
-          },
-          401,
-        );
-      }
-      return renderMessagePage(c, 401, {
-        t,
-        locale: c.get('locale'),
-        title: t('web:unauthenticated.title'),
-        helpPhone: deps.config.helpPhone,
-        paragraphs: [t('web:unauthenticated.body')],
-        links: [{ href: LOGIN_PATH, label: t('web:unauthenticated.signIn') }],
+      return refuse(deps, c, 401, 'unauthenticated', {
+        title: 'web:unauthenticated.title',
+        body: 'web:unauthenticated.body',
+        link: { href: LOGIN_PATH, label: 'web:unauthenticated.signIn' },
       });
     }
     if (!hasAnyRole(auth.staff.roles, roles)) {
@@ -145,19 +129,10 @@ function requireRoles(deps: AppDeps, roles: readonly StaffRole[]): MiddlewareHan
         { requestId: c.get('requestId'), staffId: auth.staff.id, path: c.req.path },
         'staff route refused: role not allowed',
       );
-      if (!wantsHtml(c)) {
-        return c.json(
-          { error: { code: 'forbidden', message: t('web:forbidden.body'), requestId: c.get('requestId') } },
-          403,
-        );
-      }
-      return renderMessagePage(c, 403, {
-        t,
-        locale: c.get('locale'),
-        title: t('web:forbidden.title'),
-        helpPhone: deps.config.helpPhone,
-        paragraphs: [t('web:forbidden.body')],
-        links: [{ href: '/console', label: t('web:forbidden.home') }],
+      return refuse(deps, c, 403, 'forbidden', {
+        title: 'web:forbidden.title',
+        body: 'web:forbidden.body',
+        link: { href: '/console', label: 'web:forbidden.home' },
       });
     }
     if (isUnsafeMethod(c.req.method) && !(await hasValidStaffCsrf(c, auth.session.csrfSecret))) {
@@ -172,20 +147,10 @@ export function csrfRejected(
   deps: Pick<AppDeps, 'config'>,
   c: Context<StaffEnv>,
 ): Response | Promise<Response> {
-  const t = c.get('t');
-  if (!wantsHtml(c)) {
-    return c.json(
-      { error: { code: 'forbidden', message: t('web:csrf.body'), requestId: c.get('requestId') } },
-      403,
-    );
-  }
-  return renderMessagePage(c, 403, {
-    t,
-    locale: c.get('locale'),
-    title: t('web:csrf.title'),
-    helpPhone: deps.config.helpPhone,
-    paragraphs: [t('web:csrf.body')],
-    links: [{ href: c.req.path, label: t('web:csrf.retry') }],
+  return refuse(deps, c, 403, 'forbidden', {
+    title: 'web:csrf.title',
+    body: 'web:csrf.body',
+    link: { href: c.req.path, label: 'web:csrf.retry' },
   });
 }
 
@@ -215,4 +180,29 @@ export function staffRoute(
     ...handlers,
   ];
   app.on(method, path, ...(chain as [Handler<StaffEnv>]));
+}
+
+/**
+ * A refusal in the requester's medium: JSON with a request id for programs, an accessible page with a
+ * way forward for people.
+ */
+function refuse(
+  deps: Pick<AppDeps, 'config'>,
+  c: Context<StaffEnv>,
+  status: 401 | 403,
+  code: 'unauthenticated' | 'forbidden',
+  keys: { title: string; body: string; link: { href: string; label: string } },
+): Response | Promise<Response> {
+  const t = c.get('t');
+  if (!wantsHtml(c)) {
+    return c.json({ error: { code, message: t(keys.body), requestId: c.get('requestId') } }, status);
+  }
+  return renderMessagePage(c, status, {
+    t,
+    locale: c.get('locale'),
+    title: t(keys.title),
+    helpPhone: deps.config.helpPhone,
+    paragraphs: [t(keys.body)],
+    links: [{ href: keys.link.href, label: t(keys.link.label) }],
+  });
 }

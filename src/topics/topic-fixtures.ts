@@ -4,7 +4,7 @@
  */
 import type { ManualClock } from '../core/clock.ts';
 import type { Ctx } from '../core/context.ts';
-import type { TopicStatus } from '../db/schema.ts';
+import { TOPIC_STATUSES, type TopicStatus } from '../db/schema.ts';
 import { closeTopic } from './close-topic.ts';
 import { type CreateTopicInput, createTopic } from './create-topic.ts';
 import { publishResult } from './publish-result.ts';
@@ -16,16 +16,8 @@ import { startEvaluation } from './start-evaluation.ts';
 import { startImplementation } from './start-implementation.ts';
 import type { Topic } from './topic-lifecycle.ts';
 
-const PATH: readonly TopicStatus[] = [
-  'collecting',
-  'screening',
-  'published',
-  'deliberating',
-  'result_published',
-  'implementing',
-  'evaluating',
-  'closed',
-];
+/** The lifecycle without the side exit. */
+const PATH: readonly TopicStatus[] = TOPIC_STATUSES.filter((s) => s !== 'rejected');
 
 export const SAMPLE_TOPIC: CreateTopicInput = {
   title: { 'zh-CN': '老旧小区加装电梯', 'zh-HK': '舊屋苑加裝電梯', en: 'Lifts for older blocks' },
