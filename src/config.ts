@@ -63,6 +63,8 @@ export const configSchema = z
     HELP_PHONE: z.string().default('12345'),
     /** Set behind a TLS-terminating proxy so that session cookies are marked Secure. */
     COOKIE_SECURE: onOff.optional(),
+    /** Outbound SMS per second across all worker processes (the provider's sending rate). */
+    SMS_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
   })
   .superRefine((c, ctx) => {
     if (c.DATABASE_URL && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
@@ -112,6 +114,8 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   helpPhone: string;
   cookieSecure: boolean;
+  /** Outbound SMS per second across all worker processes. */
+  smsRatePerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -162,5 +166,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     helpPhone: c.HELP_PHONE,
     cookieSecure: c.COOKIE_SECURE ?? publicBaseUrl.startsWith('https://'),
+    smsRatePerSecond: c.SMS_RATE_PER_SECOND,
   };
 }

@@ -1,5 +1,6 @@
 import { STAFF_ROLES, type StaffRole } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
+import { KIOSK_MANAGER_ROLES } from '../../src/kiosk/kiosk-device.ts';
 import { OUTBOX_VIEWER_ROLES } from '../../src/staff/list-outbox-page.ts';
 import { AUDIT_VIEWER_ROLES } from '../../src/staff/review-audit-log.ts';
 import type { NavLink } from '../http/layout.tsx';
@@ -34,6 +35,12 @@ export function consoleSections(t: Translate, roles: readonly StaffRole[]): Cons
       label: t('staff:nav.audit'),
       description: t('staff:home.sections.audit'),
       roles: CONSOLE_AUDIT_ROLES,
+    },
+    {
+      href: '/console/kiosks',
+      label: t('kiosk:console.nav'),
+      description: t('kiosk:console.intro'),
+      roles: KIOSK_MANAGER_ROLES,
     },
   ];
   return sections.filter((s) => hasAnyRole(roles, s.roles)).map(({ roles: _roles, ...s }) => s);

@@ -11,6 +11,11 @@ export interface OutboxPageProps {
   formatTime: (d: Date) => string;
 }
 
+/** Reasons the outbox can name in words; any other provider code is shown as it is. */
+const KNOWN_ERRORS = new Set(['opted_out', 'no_phone', 'cancelled', '21610', '21211', '21614']);
+/** Statuses for which the reason is worth showing. */
+const EXPLAINED = new Set(['failed', 'undelivered', 'skipped_opted_out']);
+
 /** Every outbound message, newest first, with what became of it. */
 export const OutboxPage: FC<OutboxPageProps> = ({ layout, data, providerConfigured, formatTime }) => {
   const { t } = layout;
@@ -36,6 +41,7 @@ export const OutboxPage: FC<OutboxPageProps> = ({ layout, data, providerConfigur
                 <th scope="col">{t('staff:outbox.columns.created')}</th>
                 <th scope="col">{t('staff:outbox.columns.status')}</th>
                 <th scope="col">{t('staff:outbox.columns.channel')}</th>
+                <th scope="col">{t('ops:outbox.columns.campaign')}</th>
                 <th scope="col">{t('staff:outbox.columns.resident')}</th>
                 <th scope="col">{t('staff:outbox.columns.body')}</th>
               </tr>
@@ -47,15 +53,24 @@ export const OutboxPage: FC<OutboxPageProps> = ({ layout, data, providerConfigur
                     <time datetime={m.createdAt.toISOString()}>{formatTime(m.createdAt)}</time>
                   </td>
                   <td>
-                    <span class={`status status-${m.status}`}>{t(`staff:outbox.status.${m.status}`)}</span>
-                    {m.status === 'failed' && m.error ? (
+                    <span class={`status status-${m.status}`}>{t(`ops:outbox.status.${m.status}`)}</span>
+                    {EXPLAINED.has(m.status) && m.error ? (
                       <>
                         <br />
-                        {t('staff:outbox.error', { error: m.error })}
+                        {t('staff:outbox.error', {
+                          error: KNOWN_ERRORS.has(m.error) ? t(`ops:outbox.error.${m.error}`) : m.error,
+                        })}
+                      </>
+                    ) : null}
+                    {m.possibleDuplicate ? (
+                      <>
+                        <br />
+                        {t('ops:outbox.possibleDuplicate')}
                       </>
                     ) : null}
                   </td>
                   <td>{t(`staff:outbox.channel.${m.channel}`)}</td>
+                  <td>{m.campaignCode ?? t('ops:outbox.noCampaign')}</td>
                   <td>
                     <span class="mono">{m.residentId}</span>
                   </td>

@@ -3,8 +3,17 @@ import type { Child, FC } from 'hono/jsx';
 import { LOCALES, type Locale } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import { CSRF_FIELD } from './csrf.ts';
+import {
+  CONTRAST_PARAM,
+  CONTRASTS,
+  currentDisplay,
+  displayClasses,
+  TEXT_SIZE_PARAM,
+  TEXT_SIZES,
+  withDisplayChoice,
+} from './display.ts';
 import { withLang } from './locale.ts';
-import { SITE_CSS_PATH } from './site-css.ts';
+import { SITE_CSS_HREF } from './site-css.ts';
 
 export interface NavLink {
   href: string;
@@ -30,27 +39,32 @@ export interface LayoutProps {
   errorSummary?: Child;
   /** The help line quoted in the footer. */
   helpPhone?: string;
+  /** The footer's first line; the staff services line when absent. */
+  footerText?: string;
   children?: Child;
 }
 
 /**
- * The HTML shell every page shares: language, title, skip link, landmarks, one h1, a language
- * switcher and the footer. No inline script or style, so a strict Content-Security-Policy holds.
+ * The HTML shell every page shares: language, title, skip link, landmarks, one h1, the language,
+ * text-size and contrast controls (plain links, so they work without script) and the footer with the
+ * accessibility statement and privacy notice. No inline script or style, so a strict
+ * Content-Security-Policy holds.
  */
 export const Layout: FC<LayoutProps> = (props) => {
   const { t, locale, currentPath, title } = props;
   const appName = t('common:appName');
   const fullTitle = `${props.hasErrors || props.errorSummary ? t('web:errorTitlePrefix') : ''}${title} – ${appName}`;
   const pathOnly = new URL(currentPath, 'http://localhost').pathname;
+  const display = currentDisplay();
   return (
     <>
       {raw('<!DOCTYPE html>')}
-      <html lang={locale}>
+      <html lang={locale} class={displayClasses(display)}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{fullTitle}</title>
-          <link rel="stylesheet" href={SITE_CSS_PATH} />
+          <link rel="stylesheet" href={SITE_CSS_HREF} />
         </head>
         <body>
           <a class="skip-link" href="#main">
@@ -76,6 +90,44 @@ export const Layout: FC<LayoutProps> = (props) => {
                     </li>
                   ))}
                 </ul>
+              </nav>
+              <nav class="display-controls" aria-label={t('web:display.label')}>
+                <div class="display-group">
+                  <span class="control-name" id="display-text-size">
+                    {t('web:display.textSize')}
+                  </span>
+                  <ul aria-labelledby="display-text-size">
+                    {TEXT_SIZES.map((size) => (
+                      <li>
+                        <a
+                          href={withDisplayChoice(currentPath, TEXT_SIZE_PARAM, size)}
+                          aria-current={size === display.textSize ? 'true' : undefined}
+                        >
+                          {t(`web:display.textSizeName.${size}`)}
+                          <span class="visually-hidden">{t('web:display.textSizeSuffix')}</span>
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+                <div class="display-group">
+                  <span class="control-name" id="display-contrast">
+                    {t('web:display.contrast')}
+                  </span>
+                  <ul aria-labelledby="display-contrast">
+                    {CONTRASTS.map((contrast) => (
+                      <li>
+                        <a
+                          href={withDisplayChoice(currentPath, CONTRAST_PARAM, contrast)}
+                          aria-current={contrast === display.contrast ? 'true' : undefined}
+                        >
+                          {t(`web:display.contrastName.${contrast}`)}
+                          <span class="visually-hidden">{t('web:display.contrastSuffix')}</span>
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
               </nav>
               {props.signedIn ? (
                 <div class="signed-in">
@@ -110,8 +162,16 @@ export const Layout: FC<LayoutProps> = (props) => {
           </main>
           <footer class="site-footer">
             <div>
-              <p>{t('web:footer.text', { appName })}</p>
+              <p>{props.footerText ?? t('web:footer.text', { appName })}</p>
               {props.helpPhone ? <p>{t('web:footer.help', { phone: props.helpPhone })}</p> : null}
+              <ul class="footer-links">
+                <li>
+                  <a href="/accessibility">{t('web:footer.accessibility')}</a>
+                </li>
+                <li>
+                  <a href="/privacy">{t('web:footer.privacy')}</a>
+                </li>
+              </ul>
             </div>
           </footer>
         </body>

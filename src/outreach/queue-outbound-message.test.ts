@@ -81,10 +81,7 @@ describe('queueOutboundMessage', () => {
     const first = await queueOutboundMessage(ctx, { ...input, body: '第一次' }, smsSender);
     const again = await queueOutboundMessage(ctx, { ...input, body: '第二次' }, undefined);
     expect(again).toEqual(first);
-    const rows = await database.db
-      .select()
-      .from(deliveries)
-      .where(eq(deliveries.purpose, 'test:once'));
+    const rows = await database.db.select().from(deliveries).where(eq(deliveries.purpose, 'test:once'));
     expect(rows).toHaveLength(1);
     expect(rows[0]?.body).toBe('第一次');
   });

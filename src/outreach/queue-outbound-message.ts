@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
 import { ServiceError } from '../core/errors.ts';
-import { LOCALES, deliveries, residents } from '../db/schema.ts';
+import { deliveries, LOCALES, residents } from '../db/schema.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import { canSend, OUTBOUND_CHANNELS, type Senders } from './sender.ts';
 
@@ -30,10 +30,7 @@ export async function queueOutboundMessage(
   senders: Senders | undefined,
 ): Promise<OutboxMessage> {
   const data = queueOutboundMessageInput.parse(input);
-  const [existing] = await ctx.db
-    .select()
-    .from(deliveries)
-    .where(eq(deliveries.purpose, data.purpose));
+  const [existing] = await ctx.db.select().from(deliveries).where(eq(deliveries.purpose, data.purpose));
   if (existing) return existing;
 
   const [resident] = await ctx.db

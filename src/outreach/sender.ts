@@ -9,7 +9,7 @@ export type OutboundChannel = (typeof OUTBOUND_CHANNELS)[number];
 
 /** One message as handed to a sender. The destination is decrypted at send time, never stored in a job. */
 export interface OutboundMessage {
-  /** The `outbox_messages` row id; providers may use it as an idempotency key. */
+  /** The `deliveries` row id; providers may use it as an idempotency key and in status callbacks. */
   outboxId: string;
   channel: OutboundChannel;
   residentId: string;
@@ -27,6 +27,13 @@ export type SendResult =
       permanent: boolean;
       /** Provider error code or short reason; must not contain the phone number. */
       error: string;
+      /** The provider's own error code (Twilio's 21610, say), when it gave one. */
+      code?: string;
+      /**
+       * The request may have reached the provider although no answer came back (a timeout after the
+       * request was sent): a retry is then flagged as a possible duplicate.
+       */
+      uncertain?: boolean;
     };
 
 export interface MessageSender {

@@ -193,6 +193,16 @@ const rows: Row[] = [
   ['declared opt-in', { declaredKind: 'opt_in' }, { kind: 'opt_in', keyword: null }],
   ['declared help', { declaredKind: 'help', text: '怎么用' }, { kind: 'help' }],
   [
+    'declared unclassified long text, never a demand',
+    { declaredKind: 'unclassified', text: '满意 不满意 说不清楚' },
+    { kind: 'unclassified', reason: 'unrecognised' },
+  ],
+  [
+    'declared unclassified empty',
+    { declaredKind: 'unclassified', text: ' ' },
+    { kind: 'unclassified', reason: 'empty' },
+  ],
+  [
     'topic field in full width with stance text',
     { topicRef: '２３', text: '支持' },
     { kind: 'opinion', stance: 'support' },

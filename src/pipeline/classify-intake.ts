@@ -254,5 +254,12 @@ export function classifyIntake(
     }
     case 'text':
       return classifyText(intake, topic, false);
+    case 'unclassified':
+      // Kept as it came, words and all: filing it as a demand would misread an answer to a question.
+      return {
+        kind: 'unclassified',
+        reason: text || intake.audio ? 'unrecognised' : 'empty',
+        topicRef: clean(intake.topicRef) || null,
+      };
   }
 }

@@ -15,6 +15,8 @@ import {
   staff,
   streets,
   surveyAnswers,
+  surveyQuestions,
+  surveys,
   type TopicStatus,
   topics,
   votes,
@@ -23,7 +25,7 @@ import { isOptedOut } from '../residents/is-opted-out.ts';
 import { verifyAuditChain } from '../staff/verify-audit-chain.ts';
 import { createTestCtx } from '../testing/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { ingest } from './ingest.ts';
+import { ingest, type Outcome } from './ingest.ts';
 import type { IntakeInput } from './intake.ts';
 
 let database: TestDatabase;
@@ -183,7 +185,65 @@ describe('ingest: each kind', () => {
     expect(await database.db.select().from(votes).where(eq(votes.topicId, notYet.id))).toHaveLength(0);
   });
 
-  it('records a survey answer per survey and question', async () => {
+  async function newSurvey(topicId: string | null) {
+    const [survey] = await database.db
+      .insert(surveys)
+      .values({ title: { 'zh-CN': '电梯满意度' }, topicId })
+      .returning();
+    const questions = await database.db
+      .insert(surveyQuestions)
+      .values([
+        { surveyId: survey!.id, position: 1, kind: 'satisfaction', prompt: { 'zh-CN': '满意吗？' } },
+        { surveyId: survey!.id, position: 2, kind: 'text', prompt: { 'zh-CN': '建议？' } },
+      ])
+      .returning();
+    return { survey: survey!, questions };
+  }
+
+  it('links a survey answer to its survey and question, by question id or position', async () => {
+    const topic = await newTopic('evaluating');
+    const { survey, questions } = await newSurvey(topic.id);
+    const byId = await ingest(
+      ctx(),
+      sms('１', newPhone(), {
+        declaredKind: 'survey_answer',
+        surveyRef: survey.code,
+        questionRef: questions[0]!.id,
+        choice: 'very_satisfied',
+      }),
+    );
+    expect(byId.outcome).toMatchObject({ kind: 'survey_answer', messageKey: 'pipeline:survey.recorded' });
+    const byPosition = await ingest(
+      ctx(),
+      sms('门口太黑', newPhone(), {
+        declaredKind: 'survey_answer',
+        surveyRef: survey.code.toLowerCase(),
+        questionRef: '2',
+      }),
+    );
+    const answers = await database.db
+      .select()
+      .from(surveyAnswers)
+      .where(eq(surveyAnswers.surveyId, survey.id))
+      .orderBy(surveyAnswers.createdAt);
+    expect(answers).toHaveLength(2);
+    expect(answers.find((a) => a.intakeId === byId.intakeId)).toMatchObject({
+      surveyRef: survey.code,
+      questionId: questions[0]!.id,
+      answer: 'very_satisfied',
+      // Taken from the survey when the answer names no topic itself.
+      topicId: topic.id,
+      channel: 'sms',
+    });
+    expect(answers.find((a) => a.intakeId === byPosition.intakeId)).toMatchObject({
+      questionId: questions[1]!.id,
+      answer: '门口太黑',
+    });
+    const [intake] = await database.db.select().from(intakes).where(eq(intakes.id, byId.intakeId));
+    expect(intake).toMatchObject({ kind: 'survey_answer', surveyRef: survey.code, choice: 'very_satisfied' });
+  });
+
+  it('keeps an answer to a survey it does not know under the reference given, unlinked', async () => {
     const topic = await newTopic('evaluating');
     const result = await ingest(
       ctx(),
@@ -195,17 +255,48 @@ describe('ingest: each kind', () => {
         topicRef: topic.code,
       }),
     );
-    expect(result.outcome).toMatchObject({ kind: 'survey_answer', messageKey: 'pipeline:survey.recorded' });
     const [answer] = await database.db
       .select()
       .from(surveyAnswers)
       .where(eq(surveyAnswers.intakeId, result.intakeId));
     expect(answer).toMatchObject({
-      surveyRef: 'campaign-7#q1',
+      surveyRef: 'campaign-7',
+      surveyId: null,
+      questionId: null,
       answer: '1',
       topicId: topic.id,
-      channel: 'sms',
     });
+  });
+
+  it('keeps input a conversation declared unclassified as it is, never as a demand', async () => {
+    const result = await ingest(
+      ctx(),
+      sms('满意 不满意，说不清楚', newPhone(), { declaredKind: 'unclassified', surveyRef: 'S1' }),
+    );
+    expect(result.outcome).toMatchObject({ kind: 'unclassified', messageKey: 'pipeline:unclassified.kept' });
+    const [row] = await database.db.select().from(intakes).where(eq(intakes.id, result.intakeId));
+    expect(row).toMatchObject({ kind: 'unclassified', text: '满意 不满意，说不清楚', surveyRef: 'S1' });
+    expect(await database.db.select().from(demands).where(eq(demands.intakeId, result.intakeId))).toEqual([]);
+  });
+
+  it('stores the answer a conversation composes, and replays it to a repeated delivery', async () => {
+    const intake = sms('1', newPhone(), { declaredKind: 'unclassified' });
+    const compose = (o: Outcome): Outcome => ({
+      ...o,
+      messageKey: 'pipeline:help.menu',
+      params: { helpPhone: '999' },
+    });
+    const first = await ingest(ctx(), intake, { composeOutcome: compose });
+    expect(first.outcome).toMatchObject({ kind: 'unclassified', messageKey: 'pipeline:help.menu' });
+    let calls = 0;
+    const again = await ingest(ctx(), intake, {
+      composeOutcome: (o) => {
+        calls += 1;
+        return o;
+      },
+    });
+    expect(again).toEqual({ ...first, duplicate: true });
+    expect(calls).toBe(0);
   });
 
   it('opts out of SMS on TD and back in on START, auditing both', async () => {

@@ -11,6 +11,8 @@ import {
   opinions,
   residents,
   surveyAnswers,
+  surveyQuestions,
+  surveys,
   type TopicStatus,
   votes,
 } from '../db/schema.ts';
@@ -28,6 +30,11 @@ export type { Outcome } from './outcome.ts';
 export interface IngestOptions {
   /** The help line quoted in help replies. */
   helpPhone?: string;
+  /**
+   * Lets a channel that carries a conversation answer in its own words (the next survey question, a
+   * clarifying question). Called once, for the first delivery; what it returns is stored and replayed.
+   */
+  composeOutcome?: (outcome: Outcome) => Outcome;
 }
 
 export interface IngestResult {
@@ -42,11 +49,6 @@ export const DEFAULT_HELP_PHONE = '12345';
 /** Opinions are taken while a topic is on public notice and while it is being deliberated. */
 export const OPEN_FOR_OPINIONS: readonly TopicStatus[] = ['published', 'deliberating'];
 export const OPEN_FOR_VOTES: readonly TopicStatus[] = ['deliberating'];
-
-/** Survey answers from the same survey but different questions are told apart by this key. */
-export function surveyAnswerKey(surveyRef: string, questionRef: string | null): string {
-  return questionRef ? `${surveyRef}#${questionRef}` : surveyRef;
-}
 
 /** Thrown inside the transaction to undo everything when another delivery of the same input won. */
 class AlreadyIngested extends Error {
@@ -85,7 +87,7 @@ export async function ingest(
 
   try {
     return await ctx.db.transaction((tx) =>
-      record({ ...ctx, db: tx, actor: intake.actor }, intake, helpPhone),
+      record({ ...ctx, db: tx, actor: intake.actor }, intake, helpPhone, options.composeOutcome),
     );
   } catch (error) {
     if (error instanceof AlreadyIngested) {
@@ -112,18 +114,24 @@ async function findIngested(
   return row ? { intakeId: row.id, outcome: outcomeSchema.parse(row.outcome) } : undefined;
 }
 
-async function record(ctx: Ctx, intake: Intake, helpPhone: string): Promise<IngestResult> {
+async function record(
+  ctx: Ctx,
+  intake: Intake,
+  helpPhone: string,
+  composeOutcome: IngestOptions['composeOutcome'],
+): Promise<IngestResult> {
   const now = ctx.clock.now();
   const resident = await resolveResident(ctx, intake);
   const topicRef = findTopicRefInIntake(intake);
   const topic = topicRef ? await findTopicByCode(ctx.db, topicRef) : undefined;
   const classification = classifyIntake(intake, topic);
-  const outcome = buildOutcome(classification, {
+  const built = buildOutcome(classification, {
     intake,
     resident,
     helpPhone,
     locale: resident?.preferredLocale ?? intake.language,
   });
+  const outcome = composeOutcome ? outcomeSchema.parse(composeOutcome(built)) : built;
   const proxyStaffId = intake.actor.type === 'proxy' ? intake.actor.staffId : null;
   const text = intake.text === undefined ? null : redactPhoneNumbers(intake.text);
 
@@ -141,7 +149,7 @@ async function record(ctx: Ctx, intake: Intake, helpPhone: string): Promise<Inge
       kind: classification.kind,
       topicRef: topicRef ?? null,
       topicId: topic?.id ?? null,
-      surveyRef: intake.surveyRef ? surveyAnswerKey(intake.surveyRef, intake.questionRef ?? null) : null,
+      surveyRef: intake.surveyRef ?? null,
       text,
       choice: intake.choice === undefined ? null : redactPhoneNumbers(intake.choice),
       audio: intake.audio
@@ -202,6 +210,44 @@ async function resolveResident(ctx: Ctx, intake: Intake): Promise<Resident | und
     return found?.resident;
   }
   return undefined;
+}
+
+const SURVEY_CODE = /^S(\d{1,9})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The survey a survey code names ('S7') and, within it, the question a reference names: a question id
+ * or a 1-based position. Answers to surveys the system does not know keep only their reference.
+ */
+async function findSurveyQuestion(
+  db: DbOrTx,
+  surveyRef: string,
+  questionRef: string | null,
+): Promise<{
+  survey: { id: string; code: string; topicId: string | null } | undefined;
+  questionId: string | null;
+}> {
+  const number = SURVEY_CODE.exec(surveyRef.normalize('NFKC').toUpperCase())?.[1];
+  if (number === undefined) return { survey: undefined, questionId: null };
+  const [survey] = await db
+    .select({ id: surveys.id, code: surveys.code, topicId: surveys.topicId })
+    .from(surveys)
+    .where(eq(surveys.number, Number.parseInt(number, 10)))
+    .limit(1);
+  if (!survey || questionRef === null) return { survey, questionId: null };
+  const position = /^\d{1,4}$/.test(questionRef) ? Number.parseInt(questionRef, 10) : undefined;
+  if (position === undefined && !UUID.test(questionRef)) return { survey, questionId: null };
+  const [question] = await db
+    .select({ id: surveyQuestions.id })
+    .from(surveyQuestions)
+    .where(
+      and(
+        eq(surveyQuestions.surveyId, survey.id),
+        position === undefined ? eq(surveyQuestions.id, questionRef) : eq(surveyQuestions.position, position),
+      ),
+    )
+    .limit(1);
+  return { survey, questionId: question?.id ?? null };
 }
 
 function optOutChannelOf(channel: Channel): OptOutChannel {
@@ -323,22 +369,26 @@ async function applyEffect(
         createdAt: now,
       });
       return;
-    case 'survey_answer':
+    case 'survey_answer': {
+      const { survey, questionId } = await findSurveyQuestion(ctx.db, c.surveyRef, c.questionRef);
       await ctx.db.insert(surveyAnswers).values({
         intakeId,
-        surveyRef: surveyAnswerKey(c.surveyRef, c.questionRef),
-        topicId: c.topic?.id ?? null,
+        surveyRef: survey?.code ?? c.surveyRef,
+        surveyId: survey?.id ?? null,
+        questionId,
+        topicId: c.topic?.id ?? survey?.topicId ?? null,
         residentId,
         answer: redactPhoneNumbers(c.answer),
         channel: intake.channel,
         createdAt: now,
       });
       return;
+    }
     case 'demand':
       await ctx.db.insert(demands).values({
         intakeId,
         residentId,
-        communityId: resident?.communityId ?? null,
+        communityId: resident?.communityId ?? intake.communityId ?? null,
         gridId: resident?.gridId ?? null,
         text: redactPhoneNumbers(c.text),
         location: c.location === null ? null : redactPhoneNumbers(c.location),

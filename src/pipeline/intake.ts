@@ -19,9 +19,13 @@ export const actorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('system'), job: z.string().min(1).max(200) }),
 ]) satisfies z.ZodType<Actor>;
 
-/** What a channel says an input is; `text` when it cannot tell (a free SMS reply, say). */
+/**
+ * What a channel says an input is; `text` when it cannot tell (a free SMS reply, say);
+ * `unclassified` when a conversation has already found it answers nothing ("1 2" to a survey question).
+ */
 export const DECLARED_KINDS = [
   'text',
+  'unclassified',
   'demand',
   'opinion',
   'vote',
@@ -62,6 +66,8 @@ export const intakeSchema = z.object({
   audio: intakeAudioSchema.optional(),
   location: z.string().trim().max(500).optional(),
   impact: z.string().trim().max(500).optional(),
+  /** Where an anonymous input belongs when no resident says so (a kiosk's community). */
+  communityId: z.uuid().optional(),
   language: z.enum(LOCALES),
   receivedAt: z.coerce.date(),
 });

@@ -1,9 +1,12 @@
 import type { Job } from 'bullmq';
 import type { AppDeps } from '../app-deps.ts';
-import { listQueuedOutboxIds } from '../outreach/list-queued-outbox-ids.ts';
+import { planDueCampaigns } from '../outreach/plan-due-campaigns.ts';
+import { resumePendingDeliveries } from '../outreach/resume-pending-deliveries.ts';
+import { updateCampaignStatuses } from '../outreach/update-campaign-statuses.ts';
 import { purgeExpiredSessions } from '../staff/purge-expired-sessions.ts';
 import { verifyAuditChain } from '../staff/verify-audit-chain.ts';
-import { enqueueOutboxMessage, MAINTENANCE_JOBS, type MaintenanceJobName, type Queues } from './queues.ts';
+import { createDeliveryQueue, outreachEnvFor } from './delivery-queue.ts';
+import { MAINTENANCE_JOBS, type MaintenanceJobName, type Queues } from './queues.ts';
 import { systemCtx } from './system-ctx.ts';
 
 export const PURGE_EVERY_MS = 15 * 60_000;
@@ -38,7 +41,7 @@ function isMaintenanceJob(name: string): name is MaintenanceJobName {
 /** Runs one maintenance job by name; returns what it did (kept by BullMQ as the job's result). */
 export async function runMaintenanceJob(
   deps: AppDeps,
-  queues: Pick<Queues, 'outbound'>,
+  queues: Pick<Queues, 'outbound' | 'outboundVoice'>,
   name: string,
 ): Promise<Record<string, unknown>> {
   if (!isMaintenanceJob(name)) throw new Error(`unknown maintenance job: ${name}`);
@@ -57,15 +60,22 @@ export async function runMaintenanceJob(
       return { ...report };
     }
     case MAINTENANCE_JOBS.sweepOutbox: {
-      const ids = await listQueuedOutboxIds(ctx);
-      for (const id of ids) await enqueueOutboxMessage(queues, id);
-      if (ids.length) ctx.log.debug({ count: ids.length }, 'outbox sweep enqueued queued messages');
-      return { enqueued: ids.length };
+      // Due campaigns first, so their deliveries are counted below; then whatever the queue lost.
+      const due = await planDueCampaigns(ctx, outreachEnvFor(deps, queues));
+      const { enqueued } = await resumePendingDeliveries(ctx, {}, createDeliveryQueue(queues));
+      const statuses = await updateCampaignStatuses(ctx);
+      if (enqueued) ctx.log.info({ count: enqueued }, 'outbox sweep enqueued pending deliveries');
+      return {
+        enqueued,
+        startedCampaigns: due.planned,
+        refusedCampaigns: due.refused,
+        completedCampaigns: statuses.completed,
+      };
     }
   }
 }
 
 /** The BullMQ processor for the maintenance queue. */
-export function maintenanceProcessor(deps: AppDeps, queues: Pick<Queues, 'outbound'>) {
+export function maintenanceProcessor(deps: AppDeps, queues: Pick<Queues, 'outbound' | 'outboundVoice'>) {
   return (job: Job) => runMaintenanceJob(deps, queues, job.name);
 }

@@ -3,6 +3,7 @@
  * HTTP server and/or the queue workers, log one startup line, and stop cleanly on a signal.
  */
 import path from 'node:path';
+import { createTwilioSmsSender } from '../../channels/sms/twilio-sms-sender.ts';
 import { createApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { type Config, ConfigError, parseConfig } from '../config.ts';
@@ -37,6 +38,11 @@ function exitWith(message: string): never {
   process.exit(1);
 }
 
+/** The senders the configuration provides: SMS over Twilio once credentials and a sender are set. */
+export function configuredSenders(config: Config, log: AppDeps['log']): Senders {
+  return config.twilio?.smsFrom ? { sms: createTwilioSmsSender({ config, log }) } : {};
+}
+
 /** Describes the database without credentials. */
 export function describeDatabase(config: Config): string {
   if (config.database.kind === 'pglite') return `embedded PGlite in ${path.resolve(config.database.dataDir)}`;
@@ -65,7 +71,7 @@ export async function runProcess(role: ProcessRole, options: RunProcessOptions =
 
   let deps: AppDeps;
   try {
-    deps = await createAppDeps(config, options.senders ? { senders: options.senders } : {});
+    deps = await createAppDeps(config, { senders: options.senders ?? configuredSenders });
   } catch (error) {
     if (error instanceof DataDirLockedError) exitWith(error.message);
     exitWith(`Could not open the database (${describeDatabase(config)}): ${(error as Error).message}`);

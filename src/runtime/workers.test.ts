@@ -49,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await queues.maintenance.obliterate({ force: true });
   await queues.outbound.obliterate({ force: true });
+  await queues.outboundVoice.obliterate({ force: true });
   await queues.close();
   await redis.quit();
   await database.close();
@@ -154,11 +155,16 @@ describe('outbox sweep', () => {
       },
       undefined,
     );
-    expect(await runMaintenanceJob(deps, queues, MAINTENANCE_JOBS.sweepOutbox)).toEqual({ enqueued: 1 });
-    await runMaintenanceJob(deps, queues, MAINTENANCE_JOBS.sweepOutbox);
+    expect(await runMaintenanceJob(deps, queues, MAINTENANCE_JOBS.sweepOutbox)).toMatchObject({
+      enqueued: 1,
+    });
+    // The queue now holds every pending delivery: the next sweep has nothing to add.
+    expect(await runMaintenanceJob(deps, queues, MAINTENANCE_JOBS.sweepOutbox)).toMatchObject({
+      enqueued: 0,
+    });
     const jobs = await queues.outbound.getJobs(['waiting', 'delayed', 'prioritized']);
     expect(jobs.map((j) => j.id)).toEqual([queued.id]);
-    expect(jobs[0]?.data).toEqual({ outboxId: queued.id });
+    expect(jobs[0]?.data).toEqual({ deliveryId: queued.id });
     expect(jobs.map((j) => j.id)).not.toContain(held.id);
     await queues.outbound.drain(true);
   });
@@ -190,7 +196,7 @@ describe('outbound worker', () => {
       expect(
         await until(
           () => status(row.id),
-          (s) => s !== 'queued',
+          (s) => s !== 'queued' && s !== 'sending',
         ),
       ).toBe('sent');
       // The sweep may also deliver messages left queued by earlier tests; this one goes out once.
@@ -222,7 +228,7 @@ describe('outbound worker', () => {
       expect(
         await until(
           () => status(row.id),
-          (s) => s !== 'queued',
+          (s) => s !== 'queued' && s !== 'sending',
         ),
       ).toBe('held_no_credentials');
     } finally {

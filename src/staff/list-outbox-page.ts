@@ -1,7 +1,7 @@
-import { count, desc } from 'drizzle-orm';
+import { count, desc, eq, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
-import { deliveries, type StaffRole } from '../db/schema.ts';
+import { campaigns, deliveries, type StaffRole } from '../db/schema.ts';
 import { requireRole } from './require-role.ts';
 
 /** Who may read the outbox: message bodies are personal correspondence with residents. */
@@ -12,7 +12,8 @@ export const listOutboxPageInput = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
 });
 
-export type OutboxRow = typeof deliveries.$inferSelect;
+/** A delivery with the code of the campaign it belongs to (null for a single message). */
+export type OutboxRow = typeof deliveries.$inferSelect & { campaignCode: string | null };
 
 export interface OutboxPage {
   messages: OutboxRow[];
@@ -37,8 +38,9 @@ export async function listOutboxPage(
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(requested, pageCount);
   const messages = await ctx.db
-    .select()
+    .select({ ...getTableColumns(deliveries), campaignCode: campaigns.code })
     .from(deliveries)
+    .leftJoin(campaigns, eq(campaigns.id, deliveries.campaignId))
     .orderBy(desc(deliveries.createdAt), desc(deliveries.id))
     .limit(pageSize)
     .offset((page - 1) * pageSize);

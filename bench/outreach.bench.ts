@@ -1,0 +1,296 @@
+/**
+ * The outreach engine at scale, on a throwaway PostgreSQL database and the local Redis:
+ * - planning a campaign for 100,000 residents (deliveries written + one queued job each) against raw
+ *   BullMQ addBulk of 100,000 jobs, and the process's RSS while planning;
+ * - dispatch through the real workers to a fast in-process stub sender, unthrottled and limited to
+ *   50 per second (rate measured from the stub's own timestamps, and the most sends in any 1 s window).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { Registry } from 'prom-client';
+import type { AppDeps } from '../src/app-deps.ts';
+import { parseConfig } from '../src/config.ts';
+import { systemClock } from '../src/core/clock.ts';
+import type { Ctx } from '../src/core/context.ts';
+import { silentLogger } from '../src/core/logger.ts';
+import type { Database } from '../src/db/database.ts';
+import { openDatabase } from '../src/db/open-database.ts';
+import { communities, residents, streets, topics } from '../src/db/schema.ts';
+import { getI18n } from '../src/i18n/i18n.ts';
+import { createCampaign } from '../src/outreach/create-campaign.ts';
+import { planCampaign } from '../src/outreach/plan-campaign.ts';
+import type { MessageSender } from '../src/outreach/sender.ts';
+import { createPii, generatePiiKey } from '../src/residents/pii.ts';
+import { outreachEnvFor } from '../src/runtime/delivery-queue.ts';
+import { createQueues, type Queues } from '../src/runtime/queues.ts';
+import { startWorkers } from '../src/runtime/workers.ts';
+import type { BenchResult } from './bench-result.ts';
+
+const PLAN_RESIDENTS = 100_000;
+const DISPATCH_UNTHROTTLED = 20_000;
+const LIMITED_RATE = 50;
+const LIMITED_SECONDS = 10;
+
+const POSTGRES_ADMIN_URL =
+  process.env.BENCH_POSTGRES_URL ??
+  process.env.TEST_POSTGRES_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Residents in bulk, straight in SQL: one community each run, no quiet hours, a third per language. */
+async function seedResidents(ctx: Ctx, count: number): Promise<string> {
+  const tag = randomBytes(4).toString('hex');
+  const [street] = await ctx.db
+    .insert(streets)
+    .values({ code: `b-${tag}`, name: { 'zh-CN': '长安街道' } })
+    .returning();
+  const [community] = await ctx.db
+    .insert(communities)
+    .values({ streetId: street?.id ?? '', code: `b-${tag}`, name: { 'zh-CN': '幸福里社区', en: 'Xingfuli' } })
+    .returning();
+  const communityId = community?.id ?? '';
+  // One real ciphertext for all: the stub sender never calls anyone, but the worker decrypts it.
+  const cipher = ctx.pii.encryptPhone('+8613800138000');
+  await ctx.db.execute(sql`
+    insert into ${residents} (phone_cipher, phone_hash, community_id, preferred_locale, quiet_start_minute, quiet_end_minute)
+    select ${cipher}, ${`${tag}-`} || g, ${communityId}::uuid,
+      (array['zh-CN', 'zh-HK', 'en', null])[1 + g % 4], 0, 0
+    from generate_series(1, ${count}) as g`);
+  return communityId;
+}
+
+async function noticeFor(ctx: Ctx, communityId: string, deps: AppDeps) {
+  const [topic] = await ctx.db
+    .insert(topics)
+    .values({
+      title: { 'zh-CN': '3号楼加装电梯', 'zh-HK': '3號樓加裝電梯', en: 'A lift for block 3' },
+      summary: { 'zh-CN': '基准测试' },
+      source: 'online',
+      status: 'published',
+      publicationEndsOn: '2026-12-08',
+    })
+    .returning();
+  const { campaign } = await createCampaign(
+    ctx,
+    {
+      kind: 'notice',
+      name: 'bench',
+      topicId: topic?.id,
+      audience: { communityIds: [communityId] },
+      templates: {
+        'zh-CN':
+          '议题{{topicCode}}《{{topicTitle}}》公示至{{publicationEndsOn}}。支持回1，反对回2，有意见直接回复文字。',
+        'zh-HK': '議題{{topicCode}}《{{topicTitle}}》公示至{{publicationEndsOn}}。支持回1，反對回2。',
+        en: 'Topic {{topicCode}} "{{topicTitle}}" is on notice until {{publicationEndsOn}}. Reply 1 to support, 2 to oppose.',
+      },
+    },
+    outreachEnvFor(deps, undefined),
+  );
+  return campaign;
+}
+
+async function clear(queues: Queues): Promise<void> {
+  for (const q of [queues.outbound, queues.outboundVoice, queues.maintenance])
+    await q.obliterate({ force: true });
+  await queues.close();
+}
+
+/** Raw BullMQ: 100,000 jobs of the same shape, in the same batches, one round trip each. */
+async function rawAddBulk(redis: Redis): Promise<number> {
+  const queues = createQueues(redis, `bench-raw-${randomBytes(3).toString('hex')}`);
+  try {
+    const started = performance.now();
+    for (let i = 0; i < PLAN_RESIDENTS; i += 5_000) {
+      await queues.outbound.addBulk(
+        Array.from({ length: Math.min(5_000, PLAN_RESIDENTS - i) }, () => {
+          const id = randomUUID();
+          return { name: 'send-delivery', data: { deliveryId: id }, opts: { jobId: id } };
+        }),
+      );
+    }
+    return (performance.now() - started) / 1000;
+  } finally {
+    await clear(queues);
+  }
+}
+
+function maxInAnyWindow(times: number[], windowMs: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+/** Sends through the real workers to a stub; returns the stub's timestamps of the first `count` sends. */
+async function dispatch(deps: AppDeps, ctx: Ctx, count: number, perSecond: number | null): Promise<number[]> {
+  const times: number[] = [];
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+  const stub: MessageSender = {
+    async send() {
+      times.push(performance.now());
+      if (times.length === count) resolveDone();
+      return { ok: true, providerId: `SM${times.length}` };
+    },
+  };
+  const communityId = await seedResidents(ctx, count);
+  const withStub: AppDeps = { ...deps, senders: { sms: stub } };
+  const campaign = await noticeFor(ctx, communityId, withStub);
+  const prefix = `bench-send-${randomBytes(3).toString('hex')}`;
+  const producer = createQueues(deps.redis, prefix);
+  await planCampaign(ctx, { campaign: campaign.id }, outreachEnvFor(withStub, producer));
+  const workers = startWorkers(withStub, {
+    senders: { sms: stub },
+    prefix,
+    outboundPerSecond: perSecond,
+    maintenance: false,
+    ...(perSecond === null ? { outboundConcurrency: 100 } : {}),
+  });
+  try {
+    await done;
+  } finally {
+    await workers.close();
+    await clear(producer);
+  }
+  return times;
+}
+
+async function measure(database: Database): Promise<BenchResult[]> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const pii = createPii(generatePiiKey());
+  const deps: AppDeps = {
+    config: parseConfig({ DATABASE_URL: 'postgres://bench@localhost/bench', PII_KEY: generatePiiKey() }),
+    database,
+    pii,
+    log: silentLogger(),
+    clock: systemClock,
+    i18n: getI18n(),
+    redis,
+    metrics: new Registry(),
+    senders: {},
+  };
+  const ctx: Ctx = {
+    actor: { type: 'system', job: 'bench' },
+    db: database.db,
+    clock: systemClock,
+    log: deps.log,
+    pii,
+  };
+  const results: BenchResult[] = [];
+  try {
+    // Planning 100,000 (and the process's memory meanwhile), then raw addBulk of 100,000.
+    const communityId = await seedResidents(ctx, PLAN_RESIDENTS);
+    const withSms: AppDeps = {
+      ...deps,
+      senders: { sms: { send: async () => ({ ok: true, providerId: 'x' }) } },
+    };
+    const campaign = await noticeFor(ctx, communityId, withSms);
+
+    const queues = createQueues(redis, `bench-plan-${randomBytes(3).toString('hex')}`);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 20);
+    const started = performance.now();
+    const plan = await planCampaign(ctx, { campaign: campaign.id }, outreachEnvFor(withSms, queues));
+    const planned = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const jobs = await queues.outbound.getJobCountByTypes('waiting', 'delayed', 'prioritized');
+    await clear(queues);
+    // Measured after planning, so that its garbage does not count against the planner's memory.
+    const raw = await rawAddBulk(redis);
+    if (plan.planned !== PLAN_RESIDENTS || plan.enqueued !== PLAN_RESIDENTS || jobs !== PLAN_RESIDENTS) {
+      throw new Error(
+        `planned ${plan.planned}, enqueued ${plan.enqueued}, jobs ${jobs}; expected ${PLAN_RESIDENTS}`,
+      );
+    }
+    results.push(
+      { name: 'raw BullMQ addBulk 100k jobs', value: round(raw, 2), unit: 's', note: 'batches of 5,000' },
+      {
+        name: 'plan 100k residents (PostgreSQL)',
+        value: round(planned, 2),
+        unit: 's',
+        note: '100,000 deliveries written + 100,000 jobs queued',
+      },
+      { name: 'plan / raw addBulk', value: round(planned / raw, 2), unit: 'ratio', note: 'target ≤ 2' },
+      {
+        name: 'RSS peak while planning 100k',
+        value: round(peakRss / 2 ** 20),
+        unit: 'MB',
+        note: 'target ≤ 300',
+      },
+    );
+
+    // Dispatch, unthrottled.
+    const fast = await dispatch(deps, ctx, DISPATCH_UNTHROTTLED, null);
+    const fastSeconds = ((fast.at(-1) ?? 0) - (fast[0] ?? 0)) / 1000;
+    results.push({
+      name: 'dispatch unthrottled',
+      value: round((fast.length - 1) / fastSeconds),
+      unit: 'sends/s',
+      note: `${DISPATCH_UNTHROTTLED} topic notices (claim, send, ack, reply prompt) to a stub sender; target ≥ 2,000`,
+    });
+
+    // Dispatch limited to N per second.
+    const limited = await dispatch(deps, ctx, LIMITED_RATE * LIMITED_SECONDS, LIMITED_RATE);
+    const limitedSeconds = ((limited.at(-1) ?? 0) - (limited[0] ?? 0)) / 1000;
+    results.push(
+      {
+        name: `dispatch limited to ${LIMITED_RATE}/s`,
+        value: round((limited.length - 1) / limitedSeconds, 2),
+        unit: 'sends/s',
+        note: `${limited.length} sends; target within 5% of ${LIMITED_RATE}, never above`,
+      },
+      {
+        name: `most sends in any 1 s window at ${LIMITED_RATE}/s`,
+        value: maxInAnyWindow(limited, 1000),
+        unit: 'sends',
+        note: `limit ${LIMITED_RATE}`,
+      },
+    );
+    return results;
+  } finally {
+    await redis.quit();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const name = `gw_bench_${randomBytes(6).toString('hex')}`;
+  await admin(`create database ${name}`);
+  try {
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${name}`;
+    const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 30 });
+    try {
+      return await measure(database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}

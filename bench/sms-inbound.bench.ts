@@ -1,0 +1,175 @@
+/**
+ * Inbound SMS, full path (signature check, dedupe, persist, reply) on PostgreSQL, against a minimal
+ * reference handler (Hono + one INSERT, no verification) measured in the same run; then the full path's
+ * latency with 1,000 requests/s offered.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import twilio from 'twilio';
+import { normalisePhone } from '../src/residents/normalise-phone.ts';
+import { POSTGRES_ADMIN_URL } from '../src/testing/test-database.ts';
+import type { BenchResult } from './bench-result.ts';
+import { closedLoop, openLoop, type PreparedRequest, percentile } from './support/load.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ACCOUNT_SID = `AC${'5'.repeat(32)}`;
+const AUTH_TOKEN = 'bench-auth-token';
+const PUBLIC_BASE_URL = 'https://hall.example.org';
+const INBOUND_PATH = '/channels/sms/inbound';
+const BODIES = ['1', '１', '满意', '2 太吵了', 'T1 支持', '楼道灯坏了三天了', 'HELP', '很不满意'];
+
+function phones(count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i += 1) {
+    const e164 = normalisePhone(`1390000${String(i).padStart(4, '0')}`);
+    if (e164) out.push(e164);
+  }
+  return out;
+}
+
+function prepare(count: number, senders: string[]): PreparedRequest[] {
+  return Array.from({ length: count }, (_, i) => {
+    const params: Record<string, string> = {
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: ACCOUNT_SID,
+      From: senders[i % senders.length] as string,
+      To: '+8610690000123',
+      Body: BODIES[i % BODIES.length] as string,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsStatus: 'received',
+      ApiVersion: '2010-04-01',
+    };
+    return {
+      path: INBOUND_PATH,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(
+          AUTH_TOKEN,
+          `${PUBLIC_BASE_URL}${INBOUND_PATH}`,
+          params,
+        ),
+      },
+      body: new URLSearchParams(params).toString(),
+    };
+  });
+}
+
+async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
+  const name = `gw_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await use(url.toString());
+  } finally {
+    const dropper = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await dropper.connect();
+    await dropper.query(`drop database if exists ${name} with (force)`);
+    await dropper.end();
+  }
+}
+
+async function startServer(
+  mode: 'full' | 'reference',
+  databaseUrl: string,
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/support/sms-webhook-server.ts', mode], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PII_KEY: Buffer.alloc(32, 9).toString('base64'),
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      PUBLIC_BASE_URL,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      const match = line.match(/^ready (\d+)$/);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return { port, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function throughput(mode: 'full' | 'reference', requests: PreparedRequest[]) {
+  return withDatabase(async (url) => {
+    const { port, child } = await startServer(mode, url);
+    try {
+      await closedLoop(port, requests.slice(0, 300), 16); // warm-up: JIT, pools, first residents
+      return await closedLoop(port, requests.slice(300), 32);
+    } finally {
+      await stop(child);
+    }
+  });
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const senders = phones(500);
+  const reference = await throughput('reference', prepare(3_300, senders));
+  const full = await throughput('full', prepare(3_300, senders));
+  const refRate = reference.completed / reference.seconds;
+  const fullRate = full.completed / full.seconds;
+
+  const offered = await withDatabase(async (url) => {
+    const { port, child } = await startServer('full', url);
+    try {
+      const all = prepare(5_500, senders);
+      await closedLoop(port, all.slice(0, 500), 16);
+      return await openLoop(port, all.slice(500), 1_000);
+    } finally {
+      await stop(child);
+    }
+  });
+
+  return [
+    {
+      name: 'sms inbound reference handler',
+      value: Math.round(refRate),
+      unit: 'req/s',
+      note: 'Hono + one INSERT, 3,000 requests, 32 in flight',
+    },
+    {
+      name: 'sms inbound full path',
+      value: Math.round(fullRate),
+      unit: 'req/s',
+      note: `verify, dedupe, persist, reply; ${full.failed} failed`,
+    },
+    {
+      name: 'sms inbound full / reference',
+      value: Number((fullRate / refRate).toFixed(2)),
+      unit: 'ratio',
+      note: 'target ≥ 0.8',
+    },
+    {
+      name: 'sms inbound p50 at 1,000 req/s offered',
+      value: Number(percentile(offered.latenciesMs, 50).toFixed(1)),
+      unit: 'ms',
+    },
+    {
+      name: 'sms inbound p99 at 1,000 req/s offered',
+      value: Number(percentile(offered.latenciesMs, 99).toFixed(1)),
+      unit: 'ms',
+      note: `target ≤ 50; ${offered.completed} ok, ${offered.failed} failed in ${offered.seconds.toFixed(1)} s`,
+    },
+  ];
+}

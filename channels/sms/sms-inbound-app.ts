@@ -1,0 +1,128 @@
+/**
+ * Twilio Messaging's inbound webhook: a resident's SMS arrives here, is verified as Twilio's, handed to
+ * the conversation core, and answered with TwiML in the resident's language.
+ *
+ * Without Twilio credentials nothing can be verified, so every inbound webhook is refused (403):
+ * accepting unsigned requests would let anyone speak for any phone number.
+ */
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import twilio from 'twilio';
+import type { AppEnv } from '../../src/app.ts';
+import type { AppDeps } from '../../src/app-deps.ts';
+import { handleSmsReply } from '../../src/conversations/handle-sms-reply.ts';
+import type { Ctx } from '../../src/core/context.ts';
+
+export const SMS_INBOUND_PATH = '/channels/sms/inbound';
+
+/** Far above any real SMS webhook (a 1,600-character body and a few dozen fields). */
+export const MAX_INBOUND_BODY_BYTES = 64 * 1024;
+
+const MESSAGE_SID = /^[A-Za-z0-9]{2,64}$/;
+
+type InboundDeps = Pick<AppDeps, 'config' | 'database' | 'clock' | 'log' | 'pii' | 'i18n'>;
+
+type ErrorCode = 'payload_too_large' | 'malformed_request' | 'forbidden';
+
+/** Form parameters as Twilio signs them: a repeated name keeps all its values. */
+function formParams(body: string): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = params[name];
+    params[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return params;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The exact URL Twilio called: the configured public base URL (never the Host header), path and query. */
+function signedUrl(publicBaseUrl: string, requestUrl: string): string {
+  const queryStart = requestUrl.indexOf('?');
+  return `${publicBaseUrl}${SMS_INBOUND_PATH}${queryStart >= 0 ? requestUrl.slice(queryStart) : ''}`;
+}
+
+function twiml(reply: string | undefined): string {
+  const response = new twilio.twiml.MessagingResponse();
+  if (reply) response.message(reply);
+  return response.toString();
+}
+
+/** `POST /channels/sms/inbound` as a sub-app; mount it at '/'. */
+export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const t = deps.i18n.forLocale(deps.config.defaultLocale);
+  const refuse = (c: Context<AppEnv>, status: 400 | 403 | 413, code: ErrorCode, message: string) =>
+    c.json({ error: { code, message, requestId: c.get('requestId') ?? '' } }, status);
+
+  app.post(
+    SMS_INBOUND_PATH,
+    bodyLimit({
+      maxSize: MAX_INBOUND_BODY_BYTES,
+      onError: (c) => refuse(c, 413, 'payload_too_large', t('sms:inbound.error.tooLarge')),
+    }),
+    async (c) => {
+      const log = deps.log.child({ requestId: c.get('requestId'), component: 'sms-inbound' });
+      const contentType = c.req.header('content-type') ?? '';
+      if (!/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType)) {
+        return refuse(c, 400, 'malformed_request', t('sms:inbound.error.notForm'));
+      }
+      const body = await c.req.text();
+      // The declared length was checked before reading; this checks what actually arrived.
+      if (Buffer.byteLength(body) > MAX_INBOUND_BODY_BYTES) {
+        return refuse(c, 413, 'payload_too_large', t('sms:inbound.error.tooLarge'));
+      }
+      const params = formParams(body);
+
+      const authToken = deps.config.twilio?.authToken;
+      const signature = c.req.header('x-twilio-signature');
+      const url = signedUrl(deps.config.publicBaseUrl, c.req.url);
+      if (!authToken || !signature || !twilio.validateRequest(authToken, signature, url, params)) {
+        log.warn(
+          { hasSignature: Boolean(signature), configured: Boolean(authToken) },
+          'inbound sms refused: signature missing or invalid',
+        );
+        return refuse(c, 403, 'forbidden', t('sms:inbound.error.forbidden'));
+      }
+
+      const messageSid = single(params.MessageSid);
+      const from = single(params.From)?.trim();
+      if (!messageSid || !MESSAGE_SID.test(messageSid)) {
+        return refuse(c, 400, 'malformed_request', t('sms:inbound.error.badField', { field: 'MessageSid' }));
+      }
+      if (!from)
+        return refuse(c, 400, 'malformed_request', t('sms:inbound.error.badField', { field: 'From' }));
+
+      const ctx: Ctx = {
+        actor: { type: 'resident', via: 'sms' },
+        db: deps.database.db,
+        clock: deps.clock,
+        log,
+        pii: deps.pii,
+      };
+      const result = await handleSmsReply(ctx, {
+        messageSid,
+        from,
+        body: single(params.Body) ?? '',
+        receivedAt: deps.clock.now(),
+        helpPhone: deps.config.helpPhone,
+        defaultLocale: deps.config.defaultLocale,
+        i18n: deps.i18n,
+      });
+      log.info(
+        {
+          intakeId: result.intakeId,
+          kind: result.kind,
+          duplicate: result.duplicate,
+          replied: Boolean(result.reply),
+        },
+        'inbound sms handled',
+      );
+      return c.body(twiml(result.reply), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
+    },
+  );
+
+  return app;
+}
