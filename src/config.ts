@@ -28,6 +28,10 @@ export const configSchema = z
     DATABASE_URL: optionalUrl,
     DATA_DIR: z.string().min(1).default('./data'),
     REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, _ or -')
+      .default('gateway'),
     PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
     TWILIO_ACCOUNT_SID: optionalString.pipe(
       z
@@ -95,6 +99,8 @@ export interface Config {
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   redisUrl: string;
+  /** Key prefix of every queue: installations sharing one Redis need different prefixes. */
+  queuePrefix: string;
   publicBaseUrl: string;
   twilio:
     | {
@@ -146,6 +152,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : { kind: 'pglite', dataDir: c.DATA_DIR },
     dataDir: c.DATA_DIR,
     redisUrl: c.REDIS_URL,
+    queuePrefix: c.QUEUE_PREFIX,
     publicBaseUrl,
     twilio:
       c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN

@@ -81,7 +81,7 @@ export function createWebApp(deps: AppDeps, options: WebAppOptions = {}): Hono<P
     enqueueOutbox:
       options.enqueueOutbox ??
       (async (outboxId) => {
-        queues ??= createQueues(deps.redis);
+        queues ??= createQueues(deps.redis, deps.config.queuePrefix);
         await enqueueOutboxMessage(queues, outboxId);
       }),
   };

@@ -156,7 +156,7 @@ async function send(deps: AppDeps, ref: string, options: { work: boolean; json: 
       queues = workers.queues;
       out(t('outreach:cli.workingHere', { rate: deps.config.smsRatePerSecond }));
     } else {
-      queues = createQueues(deps.redis);
+      queues = createQueues(deps.redis, deps.config.queuePrefix);
       out(t('outreach:cli.waitingForWorkers'));
     }
     const plan = await planCampaign(ctx, { campaign: campaign.id }, outreachEnvFor(deps, queues));

@@ -4,7 +4,7 @@ import type { Senders } from '../outreach/sender.ts';
 import { maintenanceProcessor, scheduleMaintenance } from './maintenance-jobs.ts';
 import { outboundProcessor } from './outbound-jobs.ts';
 import { createPacer } from './pacer.ts';
-import { createQueues, DEFAULT_QUEUE_PREFIX, QUEUE_NAMES, type Queues } from './queues.ts';
+import { createQueues, QUEUE_NAMES, type Queues } from './queues.ts';
 
 /** Calls per second: Twilio's default for outbound calls is one. */
 export const VOICE_CALLS_PER_SECOND = 1;
@@ -51,7 +51,7 @@ export function rateLimiter(perSecond: number): RateLimiterOptions {
  * is down the workers wait for it and the schedule is registered once it answers.
  */
 export function startWorkers(deps: AppDeps, options: StartWorkersOptions = {}): RunningWorkers {
-  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const prefix = options.prefix ?? deps.config.queuePrefix;
   const queues = createQueues(deps.redis, prefix, {
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });
