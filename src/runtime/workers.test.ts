@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
 import { createLogger } from '../core/logger.ts';
-import { auditLog, deliveries } from '../db/schema.ts';
+import { auditLog, campaigns, deliveries } from '../db/schema.ts';
 import { queueOutboundMessage } from '../outreach/queue-outbound-message.ts';
 import type { MessageSender, OutboundMessage } from '../outreach/sender.ts';
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
@@ -236,7 +236,7 @@ describe('outbound worker', () => {
     }
   });
 
-  it('moves a message due in quiet hours to a delayed job that runs when they end', async () => {
+  it('moves a campaign message due in quiet hours to a delayed job that runs when they end', async () => {
     const sender: MessageSender = { send: async () => ({ ok: true, providerId: 'night' }) };
     // 22:30 in Shanghai (inside the default 21:00–08:00 quiet hours) on a day still ahead, so that
     // Redis, which keeps real time, holds the job until the quiet hours end.
@@ -258,6 +258,18 @@ describe('outbound worker', () => {
         },
         { sms: sender },
       );
+      // Quiet hours guard what residents did not ask for: make it part of a notice campaign.
+      const [campaign] = await database.db
+        .insert(campaigns)
+        .values({
+          kind: 'notice',
+          name: '通知',
+          audience: {},
+          templates: { 'zh-CN': '通知' },
+          status: 'sending',
+        })
+        .returning();
+      await database.db.update(deliveries).set({ campaignId: campaign!.id }).where(eq(deliveries.id, row.id));
       await enqueueOutboxMessage(running.queues, row.id);
       const state = await until(
         () => running.queues.outbound.getJobState(row.id),
