@@ -53,6 +53,34 @@ const FieldError: FC<{ t: Translate; field: string; message: string | undefined 
     </p>
   ) : null;
 
+/** A labelled multi-line answer with its hint and, after a failed submit, its error. */
+const TextAreaField: FC<{
+  t: Translate;
+  label: string;
+  hint: string;
+  error: string | undefined;
+  value: string | undefined;
+}> = ({ t, label, hint, error, value }) => (
+  <div class={error ? 'k-field k-invalid' : 'k-field'}>
+    <label for={fieldId('text')}>{label}</label>
+    <p class="k-hint" id={`${fieldId('text')}-hint`}>
+      {hint}
+    </p>
+    <FieldError t={t} field="text" message={error} />
+    <textarea
+      id={fieldId('text')}
+      name="text"
+      rows={4}
+      aria-describedby={[`${fieldId('text')}-hint`, error ? `${fieldId('text')}-error` : '']
+        .filter(Boolean)
+        .join(' ')}
+      aria-invalid={error ? 'true' : undefined}
+    >
+      {value ?? ''}
+    </textarea>
+  </div>
+);
+
 /** The thank-you panel the script shows in place of the form once a submission is queued or sent. */
 const DonePanel: FC<{ view: KioskView; anotherHref: string }> = ({ view, anotherHref }) => {
   const { t } = view;
@@ -320,24 +348,13 @@ export const OpinionPage: FC<{
                 ))}
               </div>
             </fieldset>
-            <div class={textError ? 'k-field k-invalid' : 'k-field'}>
-              <label for={fieldId('text')}>{t('kiosk:opinion.textLabel')}</label>
-              <p class="k-hint" id={`${fieldId('text')}-hint`}>
-                {t('kiosk:opinion.textHint')}
-              </p>
-              <FieldError t={t} field="text" message={textError} />
-              <textarea
-                id={fieldId('text')}
-                name="text"
-                rows={4}
-                aria-describedby={[`${fieldId('text')}-hint`, textError ? `${fieldId('text')}-error` : '']
-                  .filter(Boolean)
-                  .join(' ')}
-                aria-invalid={textError ? 'true' : undefined}
-              >
-                {values.text ?? ''}
-              </textarea>
-            </div>
+            <TextAreaField
+              t={t}
+              label={t('kiosk:opinion.textLabel')}
+              hint={t('kiosk:opinion.textHint')}
+              error={textError}
+              value={values.text}
+            />
             <button type="submit" class="k-button k-primary k-submit">
               {t('kiosk:opinion.submit')}
             </button>
@@ -405,24 +422,13 @@ export const NeedPage: FC<{
         >
           <input type="hidden" name="_csrf" value={view.csrfToken} />
           <input type="hidden" name="receipt" value={receipt} />
-          <div class={textError ? 'k-field k-invalid' : 'k-field'}>
-            <label for={fieldId('text')}>{t('kiosk:need.whatLabel')}</label>
-            <p class="k-hint" id={`${fieldId('text')}-hint`}>
-              {t('kiosk:need.whatHint')}
-            </p>
-            <FieldError t={t} field="text" message={textError} />
-            <textarea
-              id={fieldId('text')}
-              name="text"
-              rows={4}
-              aria-describedby={[`${fieldId('text')}-hint`, textError ? `${fieldId('text')}-error` : '']
-                .filter(Boolean)
-                .join(' ')}
-              aria-invalid={textError ? 'true' : undefined}
-            >
-              {values.text ?? ''}
-            </textarea>
-          </div>
+          <TextAreaField
+            t={t}
+            label={t('kiosk:need.whatLabel')}
+            hint={t('kiosk:need.whatHint')}
+            error={textError}
+            value={values.text}
+          />
           <div class={whereError ? 'k-field k-invalid' : 'k-field'}>
             <label for={fieldId('where')}>{t('kiosk:need.whereLabel')}</label>
             <p class="k-hint" id={`${fieldId('where')}-hint`}>
