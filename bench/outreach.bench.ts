@@ -6,6 +6,7 @@
  *   50 per second (rate measured from the stub's own timestamps, and the most sends in any 1 s window).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -210,7 +211,9 @@ async function measure(database: Database): Promise<BenchResult[]> {
     const campaign = await noticeFor(ctx, communityId, withSms);
 
     const queues = createQueues(redis, `bench-plan-${randomBytes(3).toString('hex')}`);
-    let peakRss = process.memoryUsage().rss;
+    const loadBefore = os.loadavg()[0] ?? 0;
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 20);
@@ -241,7 +244,13 @@ async function measure(database: Database): Promise<BenchResult[]> {
         name: 'RSS peak while planning 100k',
         value: round(peakRss / 2 ** 20),
         unit: 'MB',
-        note: 'target ≤ 300',
+        note: `target ≤ 300; ${round(rssBefore / 2 ** 20)} MB before planning`,
+      },
+      {
+        name: 'load average while planning',
+        value: round(Math.max(loadBefore, os.loadavg()[0] ?? 0), 2),
+        unit: 'load',
+        note: `1-minute load, ${os.cpus().length} CPUs shared with whatever else runs`,
       },
     );
 

@@ -1,10 +1,13 @@
 /**
  * Inbound SMS, full path (signature check, dedupe, persist, reply) on PostgreSQL, against a minimal
- * reference handler (Hono + one INSERT, no verification) measured in the same run; then the full path's
- * latency with 1,000 requests/s offered.
+ * reference handler (Hono + one INSERT, no verification) measured in the same run; then both handlers'
+ * latency with 1,000 requests/s offered. Where the time goes is recorded too: CPU per request of the
+ * server process and of its PostgreSQL backends (from /proc, so Linux only), and the machine's load.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +16,7 @@ import twilio from 'twilio';
 import { normalisePhone } from '../src/residents/normalise-phone.ts';
 import { POSTGRES_ADMIN_URL } from '../src/testing/test-database.ts';
 import type { BenchResult } from './bench-result.ts';
-import { closedLoop, openLoop, type PreparedRequest, percentile } from './support/load.ts';
+import { closedLoop, type LoadResult, openLoop, type PreparedRequest, percentile } from './support/load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ACCOUNT_SID = `AC${'5'.repeat(32)}`;
@@ -59,7 +62,67 @@ function prepare(count: number, senders: string[]): PreparedRequest[] {
   });
 }
 
-async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
+/** CPU time (user + system) a process has used so far, in ms; undefined where /proc is not there. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU so far of the server process and of every PostgreSQL backend connected to the bench database. */
+async function cpuSnapshot(
+  database: string,
+  server: ChildProcess,
+): Promise<{ server?: number; pg?: number }> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = $1',
+      [database],
+    );
+    const backends = rows.map((r) => cpuMs(r.pid));
+    return {
+      server: cpuMs(server.pid),
+      pg: backends.every((ms) => ms !== undefined) ? backends.reduce((a, ms) => a + (ms ?? 0), 0) : undefined,
+    };
+  } finally {
+    await admin.end();
+  }
+}
+
+interface Measured extends LoadResult {
+  /** CPU ms per request of the server process and of its PostgreSQL backends, when known. */
+  serverCpu?: number;
+  pgCpu?: number;
+}
+
+async function measured(
+  database: string,
+  server: ChildProcess,
+  requests: number,
+  load: () => Promise<LoadResult>,
+): Promise<Measured> {
+  const before = await cpuSnapshot(database, server);
+  const result = await load();
+  const after = await cpuSnapshot(database, server);
+  const perRequest = (a?: number, b?: number) =>
+    a === undefined || b === undefined ? undefined : (b - a) / requests;
+  const serverCpu = perRequest(before.server, after.server);
+  const pgCpu = perRequest(before.pg, after.pg);
+  return {
+    ...result,
+    ...(serverCpu === undefined ? {} : { serverCpu }),
+    ...(pgCpu === undefined ? {} : { pgCpu }),
+  };
+}
+
+async function withDatabase<T>(use: (url: string, name: string) => Promise<T>): Promise<T> {
   const name = `gw_bench_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
@@ -68,7 +131,7 @@ async function withDatabase<T>(use: (url: string) => Promise<T>): Promise<T> {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   try {
-    return await use(url.toString());
+    return await use(url.toString(), name);
   } finally {
     const dropper = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
     await dropper.connect();
@@ -111,35 +174,54 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function throughput(mode: 'full' | 'reference', requests: PreparedRequest[]) {
-  return withDatabase(async (url) => {
+async function throughput(mode: 'full' | 'reference', requests: PreparedRequest[]): Promise<Measured> {
+  return withDatabase(async (url, name) => {
     const { port, child } = await startServer(mode, url);
     try {
       await closedLoop(port, requests.slice(0, 300), 16); // warm-up: JIT, pools, first residents
-      return await closedLoop(port, requests.slice(300), 32);
+      const rest = requests.slice(300);
+      return await measured(name, child, rest.length, () => closedLoop(port, rest, 32));
     } finally {
       await stop(child);
     }
   });
 }
 
+async function atOfferedRate(mode: 'full' | 'reference', requests: PreparedRequest[]): Promise<LoadResult> {
+  return withDatabase(async (url) => {
+    const { port, child } = await startServer(mode, url);
+    try {
+      await closedLoop(port, requests.slice(0, 500), 16);
+      return await openLoop(port, requests.slice(500), 1_000);
+    } finally {
+      await stop(child);
+    }
+  });
+}
+
+function cpuResult(name: string, m: Measured): BenchResult[] {
+  if (m.serverCpu === undefined) return [];
+  return [
+    {
+      name,
+      value: Number(m.serverCpu.toFixed(3)),
+      unit: 'ms',
+      note: `server process; its PostgreSQL backends ${m.pgCpu === undefined ? 'n/a' : m.pgCpu.toFixed(3)} ms`,
+    },
+  ];
+}
+
 export async function run(): Promise<BenchResult[]> {
   const senders = phones(500);
+  const loadBefore = os.loadavg()[0] ?? 0;
   const reference = await throughput('reference', prepare(3_300, senders));
   const full = await throughput('full', prepare(3_300, senders));
   const refRate = reference.completed / reference.seconds;
   const fullRate = full.completed / full.seconds;
 
-  const offered = await withDatabase(async (url) => {
-    const { port, child } = await startServer('full', url);
-    try {
-      const all = prepare(5_500, senders);
-      await closedLoop(port, all.slice(0, 500), 16);
-      return await openLoop(port, all.slice(500), 1_000);
-    } finally {
-      await stop(child);
-    }
-  });
+  const offered = await atOfferedRate('full', prepare(5_500, senders));
+  const offeredReference = await atOfferedRate('reference', prepare(5_500, senders));
+  const loadAfter = os.loadavg()[0] ?? 0;
 
   return [
     {
@@ -170,6 +252,23 @@ export async function run(): Promise<BenchResult[]> {
       value: Number(percentile(offered.latenciesMs, 99).toFixed(1)),
       unit: 'ms',
       note: `target ≤ 50; ${offered.completed} ok, ${offered.failed} failed in ${offered.seconds.toFixed(1)} s`,
+    },
+    {
+      name: 'sms inbound reference p99 at 1,000 req/s offered',
+      value: Number(percentile(offeredReference.latenciesMs, 99).toFixed(1)),
+      unit: 'ms',
+      note: `the same offered load on the reference handler, for comparison (p50 ${percentile(
+        offeredReference.latenciesMs,
+        50,
+      ).toFixed(1)} ms)`,
+    },
+    ...cpuResult('sms inbound full path CPU per request', full),
+    ...cpuResult('sms inbound reference CPU per request', reference),
+    {
+      name: 'load average during the run',
+      value: Number(Math.max(loadBefore, loadAfter).toFixed(2)),
+      unit: 'load',
+      note: `1-minute load before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)}, on ${os.cpus().length} CPUs`,
     },
   ];
 }

@@ -44,10 +44,21 @@ function signedUrl(publicBaseUrl: string, requestUrl: string): string {
   return `${publicBaseUrl}${SMS_INBOUND_PATH}${queryStart >= 0 ? requestUrl.slice(queryStart) : ''}`;
 }
 
+/** TwiML per reply text: replies repeat, and building the XML each time costs more than looking it up. */
+const twimlByReply = new Map<string, string>();
+const TWIML_KEPT = 2_000;
+
 function twiml(reply: string | undefined): string {
-  const response = new twilio.twiml.MessagingResponse();
-  if (reply) response.message(reply);
-  return response.toString();
+  const key = reply ?? '';
+  let xml = twimlByReply.get(key);
+  if (xml === undefined) {
+    const response = new twilio.twiml.MessagingResponse();
+    if (reply) response.message(reply);
+    xml = response.toString();
+    if (twimlByReply.size >= TWIML_KEPT) twimlByReply.clear();
+    twimlByReply.set(key, xml);
+  }
+  return xml;
 }
 
 /** `POST /channels/sms/inbound` as a sub-app; mount it at '/'. */
@@ -57,12 +68,21 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
   const refuse = (c: Context<AppEnv>, status: 400 | 403 | 413, code: ErrorCode, message: string) =>
     c.json({ error: { code, message, requestId: c.get('requestId') ?? '' } }, status);
 
+  const tooLarge = (c: Context<AppEnv>) =>
+    refuse(c, 413, 'payload_too_large', t('sms:inbound.error.tooLarge'));
+  const limitStreamedBody = bodyLimit({ maxSize: MAX_INBOUND_BODY_BYTES, onError: tooLarge });
+
   app.post(
     SMS_INBOUND_PATH,
-    bodyLimit({
-      maxSize: MAX_INBOUND_BODY_BYTES,
-      onError: (c) => refuse(c, 413, 'payload_too_large', t('sms:inbound.error.tooLarge')),
-    }),
+    async (c, next) => {
+      // A declared length is checked without touching the body stream (Twilio always declares one);
+      // reading the body as a web stream, as the generic limit does, costs a good part of a request.
+      const declared = c.req.header('content-length');
+      if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+        return Number.parseInt(declared, 10) > MAX_INBOUND_BODY_BYTES ? tooLarge(c) : next();
+      }
+      return limitStreamedBody(c, next);
+    },
     async (c) => {
       const log = deps.log.child({ requestId: c.get('requestId'), component: 'sms-inbound' });
       const contentType = c.req.header('content-type') ?? '';
@@ -71,9 +91,7 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
       }
       const body = await c.req.text();
       // The declared length was checked before reading; this checks what actually arrived.
-      if (Buffer.byteLength(body) > MAX_INBOUND_BODY_BYTES) {
-        return refuse(c, 413, 'payload_too_large', t('sms:inbound.error.tooLarge'));
-      }
+      if (Buffer.byteLength(body) > MAX_INBOUND_BODY_BYTES) return tooLarge(c);
       const params = formParams(body);
 
       const authToken = deps.config.twilio?.authToken;

@@ -28,6 +28,8 @@ export interface PendingPrompt {
   kind: PromptKind;
   campaignId: string | null;
   deliveryId: string | null;
+  /** The proxied record a `proxy_confirmation` prompt asks about. */
+  proxyRecordId?: string | null;
   /** A clarifying reply was already sent for this prompt. */
   clarified: boolean;
   expiresAt: Date;
@@ -77,11 +79,6 @@ export async function getPendingPrompt(
         .where(eq(surveyQuestions.surveyId, survey.id))
         .orderBy(asc(surveyQuestions.position))
     : [];
-  const index = questions.findIndex((q) => q.id === row.questionId);
-  const at = (i: number): PromptQuestion | undefined => {
-    const q = questions[i];
-    return i >= 0 && q ? { ...q, ordinal: i + 1 } : undefined;
-  };
   const topicId = row.topicId ?? survey?.topicId ?? null;
   const topic = topicId
     ? (
@@ -93,16 +90,39 @@ export async function getPendingPrompt(
       )[0]
     : undefined;
 
+  return assemblePendingPrompt({ row, survey, questions, topic }, ctx.clock.now());
+}
+
+/**
+ * A pending prompt from its stored row and what the row refers to (`questions` in asking order), as of
+ * `now`. Pure, so that a caller that read all of it in one query builds the same prompt.
+ */
+export function assemblePendingPrompt(
+  parts: {
+    row: typeof pendingPrompts.$inferSelect;
+    survey: { id: string; code: string } | undefined;
+    questions: Omit<PromptQuestion, 'ordinal'>[];
+    topic: PendingPrompt['topic'];
+  },
+  now: Date,
+): PendingPrompt {
+  const { row, survey, questions, topic } = parts;
+  const index = questions.findIndex((q) => q.id === row.questionId);
+  const at = (i: number): PromptQuestion | undefined => {
+    const q = questions[i];
+    return i >= 0 && q ? { ...q, ordinal: i + 1 } : undefined;
+  };
   return {
     residentId: row.residentId,
     channel: row.channel,
     kind: row.kind,
     campaignId: row.campaignId,
     deliveryId: row.deliveryId,
+    proxyRecordId: row.proxyRecordId,
     clarified: row.clarified,
     expiresAt: row.expiresAt,
     createdAt: row.createdAt,
-    expired: row.expiresAt.getTime() <= ctx.clock.now().getTime(),
+    expired: row.expiresAt.getTime() <= now.getTime(),
     topic,
     survey: survey ? { id: survey.id, code: survey.code, questionCount: questions.length } : undefined,
     question: at(index),

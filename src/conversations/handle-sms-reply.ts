@@ -1,25 +1,22 @@
 import { eq } from 'drizzle-orm';
 import { type Ctx, withDb } from '../core/context.ts';
-import { type IntakeKind, type Locale, residents } from '../db/schema.ts';
+import { type IntakeKind, type Locale, pendingPrompts, residents } from '../db/schema.ts';
 import { getI18n, type I18n } from '../i18n/i18n.ts';
 import { ingest, type Outcome } from '../pipeline/ingest.ts';
+import { replyToProxyConfirmation } from '../proxy/reply-to-proxy-confirmation.ts';
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import { advancePendingPrompt } from './advance-pending-prompt.ts';
+import { type AnsweredSms, type AnswerSmsInput, answerSmsAtOnce, replyLocale } from './answer-sms-at-once.ts';
 import { clearPendingPrompt } from './clear-pending-prompt.ts';
 import { getPendingPrompt, type PendingPrompt } from './get-pending-prompt.ts';
-import { guessLocale } from './guess-locale.ts';
 import { interpretReply } from './interpret-reply.ts';
-import type { Interpretation } from './interpretation.ts';
 import { markPromptClarified } from './mark-prompt-clarified.ts';
 import type { PromptIdentity } from './prompt-identity.ts';
 import { type ConversationEffect, resolveReply, SILENT_REPLY_KEYS } from './resolve-reply.ts';
 
 /** Longest text an intake holds; an SMS is at most 1,600 characters, so this only guards odd input. */
 const MAX_BODY = 5_000;
-
-// "HELP", "STOP", "START" are typed by Chinese-speaking residents too: no evidence of language.
-const KEYWORDS: ReadonlySet<Interpretation['type']> = new Set(['opt_out', 'opt_in', 'help']);
 
 export interface HandleSmsReplyInput {
   /** The provider's message id: a repeated delivery of it is one intake with one answer. */
@@ -48,8 +45,25 @@ export interface SmsReplyResult {
 /** The reply an outcome stands for, or undefined when it is kept silent. */
 export function renderSmsReply(i18n: I18n, outcome: Outcome): string | undefined {
   if (SILENT_REPLY_KEYS.has(outcome.messageKey)) return undefined;
-  return i18n.forLocale(outcome.locale)(outcome.messageKey, outcome.params);
+  // Replies repeat (the same acknowledgement, the same help line): interpolating each again costs
+  // more than the rest of composing it. Translations do not change while the process runs.
+  let rendered = renderedReplies.get(i18n);
+  if (!rendered) {
+    rendered = new Map();
+    renderedReplies.set(i18n, rendered);
+  }
+  const key = `${outcome.locale}\u0000${outcome.messageKey}\u0000${JSON.stringify(outcome.params)}`;
+  let text = rendered.get(key);
+  if (text === undefined) {
+    text = i18n.forLocale(outcome.locale)(outcome.messageKey, outcome.params);
+    if (rendered.size >= RENDERED_REPLIES_KEPT) rendered.clear();
+    rendered.set(key, text);
+  }
+  return text;
 }
+
+const renderedReplies = new WeakMap<I18n, Map<string, string>>();
+const RENDERED_REPLIES_KEPT = 2_000;
 
 function identityOf(prompt: PendingPrompt): PromptIdentity {
   return {
@@ -57,6 +71,7 @@ function identityOf(prompt: PendingPrompt): PromptIdentity {
     topicId: prompt.kind === 'topic_notice' ? (prompt.topic?.id ?? null) : null,
     surveyId: prompt.survey?.id ?? null,
     questionId: prompt.question?.id ?? null,
+    proxyRecordId: prompt.proxyRecordId ?? null,
   };
 }
 
@@ -93,33 +108,85 @@ async function applyEffect(
  * Handles one inbound SMS: finds the resident, reads it in the light of what they were last asked,
  * stores it (whatever it meant; once per message id), moves the conversation on and composes the
  * reply in the resident's language: stored preference, else the message's, else the default.
+ *
+ * Most messages take two round trips (`answerSmsAtOnce`: one read, one atomic write); opt-outs,
+ * opt-ins, proxy confirmations and messages that met a concurrent change take the transactional path.
  */
 export async function handleSmsReply(ctx: Ctx, input: HandleSmsReplyInput): Promise<SmsReplyResult> {
   const i18n = input.i18n ?? getI18n();
   const body = input.body.length > MAX_BODY ? input.body.slice(0, MAX_BODY) : input.body;
-  const interpretation = interpretReply(body);
+  const reading: AnswerSmsInput = {
+    messageSid: input.messageSid,
+    from: input.from,
+    body,
+    interpretation: interpretReply(body),
+    receivedAt: input.receivedAt,
+    helpPhone: input.helpPhone,
+    defaultLocale: input.defaultLocale,
+    i18n,
+  };
+  const answered = (await answerSmsAtOnce(ctx, reading)) ?? (await answerInTransaction(ctx, reading));
+  if (!answered.duplicate) {
+    ctx.log.debug(
+      { intakeId: answered.intakeId, meaning: answered.meaning, kind: answered.outcome.kind },
+      'sms reply handled',
+    );
+  }
+  const text = renderSmsReply(i18n, answered.outcome);
+  return {
+    ...(text === undefined ? {} : { reply: text }),
+    locale: answered.outcome.locale,
+    duplicate: answered.duplicate,
+    intakeId: answered.intakeId,
+    kind: answered.outcome.kind,
+  };
+}
 
+/** The same, one statement at a time inside a transaction that holds the resident and their prompt. */
+async function answerInTransaction(ctx: Ctx, input: AnswerSmsInput): Promise<AnsweredSms> {
+  const { body, interpretation, i18n } = input;
   return ctx.db.transaction(async (tx) => {
     const txCtx = withDb(ctx, tx);
     const found = await findOrCreateResidentByPhone(txCtx, { phone: input.from });
     const resident = found?.resident;
     if (resident) {
       // One message of a resident at a time: a survey advances one question per answer even when
-      // two answers arrive together, and an opt-out is confirmed once.
+      // two answers arrive together, and an opt-out is confirmed once. NO KEY UPDATE, so that the
+      // one-statement path's intake insert (a key-share lock on the resident) never waits for it
+      // while holding the prompt this transaction wants next.
       await tx
         .select({ id: residents.id })
         .from(residents)
         .where(eq(residents.id, resident.id))
+        .for('no key update');
+      // The one-statement path locks only the prompt row: holding it too keeps the two paths from
+      // both answering the same prompt.
+      await tx
+        .select({ residentId: pendingPrompts.residentId })
+        .from(pendingPrompts)
+        .where(eq(pendingPrompts.residentId, resident.id))
         .for('update');
     }
-    const locale =
-      resident?.preferredLocale ??
-      (KEYWORDS.has(interpretation.type) ? undefined : guessLocale(body)) ??
-      input.defaultLocale ??
-      'zh-CN';
+    const locale = replyLocale(resident?.preferredLocale, interpretation, body, input.defaultLocale);
     const stored = resident ? await getPendingPrompt(txCtx, { residentId: resident.id }) : undefined;
     const prompt = stored?.channel === 'sms' ? stored : undefined;
     const optedOut = resident ? await isOptedOut(txCtx, { residentId: resident.id, channel: 'sms' }) : false;
+
+    // "属实回1，有误回2" about a proxied record: the proxy area answers it (src/proxy).
+    if (resident && prompt?.kind === 'proxy_confirmation') {
+      const confirmed = await replyToProxyConfirmation(txCtx, {
+        residentId: resident.id,
+        prompt,
+        interpretation,
+        body,
+        messageSid: input.messageSid,
+        receivedAt: input.receivedAt,
+        locale,
+        helpPhone: input.helpPhone,
+        i18n,
+      });
+      if (confirmed) return confirmed;
+    }
 
     const resolution = resolveReply({
       interpretation,
@@ -149,19 +216,6 @@ export async function handleSmsReply(ctx: Ctx, input: HandleSmsReplyInput): Prom
       },
     );
     if (!result.duplicate && resident) await applyEffect(txCtx, resident.id, prompt, resolution.effect);
-    if (!result.duplicate) {
-      ctx.log.debug(
-        { intakeId: result.intakeId, meaning: resolution.meaning, kind: result.outcome.kind },
-        'sms reply handled',
-      );
-    }
-    const text = renderSmsReply(i18n, result.outcome);
-    return {
-      ...(text === undefined ? {} : { reply: text }),
-      locale: result.outcome.locale,
-      duplicate: result.duplicate,
-      intakeId: result.intakeId,
-      kind: result.outcome.kind,
-    };
+    return { ...result, meaning: resolution.meaning };
   });
 }

@@ -8,6 +8,7 @@ export interface PromptIdentity {
   topicId?: string | null;
   surveyId?: string | null;
   questionId?: string | null;
+  proxyRecordId?: string | null;
 }
 
 /** The condition that the resident's pending prompt is still `expected` (any prompt when absent). */
@@ -18,6 +19,9 @@ export function promptIs(residentId: string, expected: PromptIdentity | undefine
         eq(pendingPrompts.residentId, residentId),
         eq(pendingPrompts.kind, expected.kind),
         expected.kind === 'topic_notice' ? column(pendingPrompts.topicId, expected.topicId) : undefined,
+        expected.kind === 'proxy_confirmation'
+          ? column(pendingPrompts.proxyRecordId, expected.proxyRecordId)
+          : undefined,
         column(pendingPrompts.surveyId, expected.surveyId),
         column(pendingPrompts.questionId, expected.questionId),
       )

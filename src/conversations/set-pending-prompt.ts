@@ -13,6 +13,8 @@ export const setPendingPromptInput = z
     questionId: z.uuid().optional(),
     campaignId: z.uuid().optional(),
     deliveryId: z.uuid().optional(),
+    /** The proxied record a `proxy_confirmation` prompt asks the resident to confirm. */
+    proxyRecordId: z.uuid().optional(),
     /** After this an answer is still stored, but free text no longer counts as a reply to it. */
     expiresAt: z.coerce.date(),
   })
@@ -21,6 +23,9 @@ export const setPendingPromptInput = z
       for (const field of ['surveyId', 'questionId'] as const) {
         if (!input[field]) issues.addIssue({ code: 'custom', path: [field], message: 'required' });
       }
+    } else if (input.kind === 'proxy_confirmation') {
+      if (!input.proxyRecordId)
+        issues.addIssue({ code: 'custom', path: ['proxyRecordId'], message: 'required' });
     } else if (!input.topicId) {
       issues.addIssue({ code: 'custom', path: ['topicId'], message: 'required' });
     }
@@ -53,6 +58,7 @@ export async function setPendingPrompt(ctx: Ctx, input: SetPendingPromptInput): 
     questionId: p.kind === 'survey_question' ? (p.questionId ?? null) : null,
     campaignId: p.campaignId ?? null,
     deliveryId: p.deliveryId ?? null,
+    proxyRecordId: p.kind === 'proxy_confirmation' ? (p.proxyRecordId ?? null) : null,
     clarified: false,
     expiresAt: p.expiresAt,
     createdAt: ctx.clock.now(),

@@ -7,25 +7,31 @@ import {
   type Channel,
   demands,
   intakes,
-  type OptOutChannel,
   opinions,
   residents,
   surveyAnswers,
   surveyQuestions,
   surveys,
-  type TopicStatus,
   votes,
 } from '../db/schema.ts';
 import { findOrCreateResidentByPhone, type Resident } from '../residents/find-or-create-resident-by-phone.ts';
-import { redactPhoneNumbers } from '../residents/redact-phone-numbers.ts';
 import { setChannelOptOut } from '../residents/set-channel-opt-out.ts';
 import { appendAudit } from '../staff/append-audit.ts';
-import { findTopicByCode, parseTopicRef } from '../topics/find-topic-by-code.ts';
-import { type Classification, classifyIntake, findTopicRefInIntake } from './classify-intake.ts';
+import { findTopicByCode } from '../topics/find-topic-by-code.ts';
+import { findTopicRefInIntake } from './classify-intake.ts';
 import { type Intake, type IntakeInput, intakeSchema } from './intake.ts';
 import { type Outcome, outcomeSchema } from './outcome.ts';
+import {
+  DEFAULT_HELP_PHONE,
+  type IntakeEffect,
+  intakeEffect,
+  intakeRow,
+  planIntake,
+  type ResolvedSurveyRef,
+} from './plan-intake.ts';
 
 export type { Outcome } from './outcome.ts';
+export { DEFAULT_HELP_PHONE, OPEN_FOR_OPINIONS, OPEN_FOR_VOTES } from './plan-intake.ts';
 
 export interface IngestOptions {
   /** The help line quoted in help replies. */
@@ -43,12 +49,6 @@ export interface IngestResult {
   /** True when this (channel, externalId) was already ingested: the outcome is the first one. */
   duplicate: boolean;
 }
-
-export const DEFAULT_HELP_PHONE = '12345';
-
-/** Opinions are taken while a topic is on public notice and while it is being deliberated. */
-export const OPEN_FOR_OPINIONS: readonly TopicStatus[] = ['published', 'deliberating'];
-export const OPEN_FOR_VOTES: readonly TopicStatus[] = ['deliberating'];
 
 /** Thrown inside the transaction to undo everything when another delivery of the same input won. */
 class AlreadyIngested extends Error {
@@ -124,46 +124,13 @@ async function record(
   const resident = await resolveResident(ctx, intake);
   const topicRef = findTopicRefInIntake(intake);
   const topic = topicRef ? await findTopicByCode(ctx.db, topicRef) : undefined;
-  const classification = classifyIntake(intake, topic);
-  const built = buildOutcome(classification, {
-    intake,
-    resident,
-    helpPhone,
-    locale: resident?.preferredLocale ?? intake.language,
-  });
-  const outcome = composeOutcome ? outcomeSchema.parse(composeOutcome(built)) : built;
-  const proxyStaffId = intake.actor.type === 'proxy' ? intake.actor.staffId : null;
-  const text = intake.text === undefined ? null : redactPhoneNumbers(intake.text);
+  const plan = planIntake(intake, { resident, topic, helpPhone, composeOutcome });
+  const { outcome } = plan;
 
   // Under concurrency, a second delivery waits here for the first to commit, then inserts nothing.
   const [inserted] = await ctx.db
     .insert(intakes)
-    .values({
-      channel: intake.channel,
-      externalId: intake.externalId,
-      actorType: intake.actor.type,
-      actor: intake.actor,
-      residentId: resident?.id ?? null,
-      proxyStaffId,
-      declaredKind: intake.declaredKind,
-      kind: classification.kind,
-      topicRef: topicRef ?? null,
-      topicId: topic?.id ?? null,
-      surveyRef: intake.surveyRef ?? null,
-      text,
-      choice: intake.choice === undefined ? null : redactPhoneNumbers(intake.choice),
-      audio: intake.audio
-        ? {
-            ...intake.audio,
-            transcript: intake.audio.transcript && redactPhoneNumbers(intake.audio.transcript),
-            speechResult: intake.audio.speechResult && redactPhoneNumbers(intake.audio.speechResult),
-          }
-        : null,
-      language: intake.language,
-      receivedAt: intake.receivedAt,
-      outcome,
-      createdAt: now,
-    })
+    .values(intakeRow(intake, plan, { residentId: resident?.id ?? null, topicId: topic?.id ?? null, now }))
     .onConflictDoNothing({ target: [intakes.channel, intakes.externalId] })
     .returning({ id: intakes.id });
   if (!inserted) {
@@ -174,7 +141,10 @@ async function record(
   }
 
   const intakeId = inserted.id;
-  await applyEffect(ctx, { intakeId, intake, classification, resident, proxyStaffId, now });
+  const c = plan.classification;
+  const survey =
+    c.kind === 'survey_answer' ? await findSurveyQuestion(ctx.db, c.surveyRef, c.questionRef) : undefined;
+  await applyEffect(ctx, intakeEffect(intake, plan, { intakeId, resident, now, survey }));
   if (intake.actor.type === 'proxy') {
     await appendAudit(ctx, {
       action: 'intake.proxy_recorded',
@@ -185,7 +155,7 @@ async function record(
         visitId: intake.actor.visitId,
         consent: intake.actor.consent,
         channel: intake.channel,
-        kind: classification.kind,
+        kind: c.kind,
       },
     });
   }
@@ -223,10 +193,7 @@ async function findSurveyQuestion(
   db: DbOrTx,
   surveyRef: string,
   questionRef: string | null,
-): Promise<{
-  survey: { id: string; code: string; topicId: string | null } | undefined;
-  questionId: string | null;
-}> {
+): Promise<ResolvedSurveyRef> {
   const number = SURVEY_CODE.exec(surveyRef.normalize('NFKC').toUpperCase())?.[1];
   if (number === undefined) return { survey: undefined, questionId: null };
   const [survey] = await db
@@ -250,166 +217,26 @@ async function findSurveyQuestion(
   return { survey, questionId: question?.id ?? null };
 }
 
-function optOutChannelOf(channel: Channel): OptOutChannel {
-  // Opting out from a kiosk or the website means the messages people mostly receive: SMS.
-  return channel === 'voice' ? 'voice' : 'sms';
-}
-
-function buildOutcome(
-  c: Classification,
-  context: { intake: Intake; resident: Resident | undefined; helpPhone: string; locale: Outcome['locale'] },
-): Outcome {
-  const { intake, resident, helpPhone, locale } = context;
-  const base = { kind: c.kind, locale, ...(resident ? { residentId: resident.id } : {}) };
-  switch (c.kind) {
+async function applyEffect(ctx: Ctx, effect: IntakeEffect): Promise<void> {
+  switch (effect.type) {
+    case 'none':
+      return;
     case 'opinion':
-      return {
-        ...base,
-        topicCode: c.topic.code,
-        messageKey: OPEN_FOR_OPINIONS.includes(c.topic.status)
-          ? `pipeline:opinion.${c.stance}`
-          : 'pipeline:opinion.topicNotOpen',
-        params: { topicCode: c.topic.code, stance: c.stance },
-      };
+      await ctx.db.insert(opinions).values(effect.values);
+      return;
     case 'vote':
-      return {
-        ...base,
-        topicCode: c.topic.code,
-        messageKey: OPEN_FOR_VOTES.includes(c.topic.status)
-          ? 'pipeline:vote.recorded'
-          : 'pipeline:vote.topicNotOpen',
-        params: { topicCode: c.topic.code, choice: c.choice },
-      };
+      await ctx.db.insert(votes).values(effect.values);
+      return;
     case 'survey_answer':
-      return {
-        ...base,
-        ...(c.topic ? { topicCode: c.topic.code } : {}),
-        messageKey: 'pipeline:survey.recorded',
-        params: { surveyRef: c.surveyRef },
-      };
+      await ctx.db.insert(surveyAnswers).values(effect.values);
+      return;
     case 'demand':
-      return { ...base, messageKey: 'pipeline:demand.recorded', params: {} };
-    case 'opt_out':
-    case 'opt_in': {
-      const group = c.kind === 'opt_out' ? 'optOut' : 'optIn';
-      return {
-        ...base,
-        messageKey: resident
-          ? `pipeline:${group}.${optOutChannelOf(intake.channel)}`
-          : `pipeline:${group}.noResident`,
-        params: { helpPhone },
-      };
-    }
-    case 'help':
-      return { ...base, messageKey: 'pipeline:help.menu', params: { helpPhone } };
-    case 'unclassified': {
-      const n = c.topicRef ? parseTopicRef(c.topicRef) : undefined;
-      const topicCode = n === undefined ? (c.topicRef ?? '') : `T${n}`;
-      switch (c.reason) {
-        case 'unknown_topic':
-          return {
-            ...base,
-            messageKey: 'pipeline:unclassified.unknownTopic',
-            params: { topicCode, helpPhone },
-          };
-        case 'topic_only':
-          return {
-            ...base,
-            topicCode,
-            messageKey: 'pipeline:unclassified.topicOnly',
-            params: { topicCode, helpPhone },
-          };
-        case 'stance_without_topic':
-          return { ...base, messageKey: 'pipeline:unclassified.noTopicCode', params: { helpPhone } };
-        case 'empty':
-        case 'unrecognised':
-        case 'incomplete':
-          return { ...base, messageKey: 'pipeline:unclassified.kept', params: { helpPhone } };
-      }
-    }
-  }
-}
-
-async function applyEffect(
-  ctx: Ctx,
-  e: {
-    intakeId: string;
-    intake: Intake;
-    classification: Classification;
-    resident: Resident | undefined;
-    proxyStaffId: string | null;
-    now: Date;
-  },
-): Promise<void> {
-  const { intakeId, intake, classification: c, resident, proxyStaffId, now } = e;
-  const residentId = resident?.id ?? null;
-  switch (c.kind) {
-    case 'opinion':
-      if (!OPEN_FOR_OPINIONS.includes(c.topic.status)) return;
-      await ctx.db.insert(opinions).values({
-        intakeId,
-        topicId: c.topic.id,
-        residentId,
-        stance: c.stance,
-        text: c.text === null ? null : redactPhoneNumbers(c.text),
-        channel: intake.channel,
-        proxyStaffId,
-        createdAt: now,
-      });
+      await ctx.db.insert(demands).values(effect.values);
       return;
-    case 'vote':
-      if (!OPEN_FOR_VOTES.includes(c.topic.status)) return;
-      await ctx.db.insert(votes).values({
-        intakeId,
-        topicId: c.topic.id,
-        residentId,
-        choice: c.choice,
-        channel: intake.channel,
-        proxyStaffId,
-        createdAt: now,
-      });
-      return;
-    case 'survey_answer': {
-      const { survey, questionId } = await findSurveyQuestion(ctx.db, c.surveyRef, c.questionRef);
-      await ctx.db.insert(surveyAnswers).values({
-        intakeId,
-        surveyRef: survey?.code ?? c.surveyRef,
-        surveyId: survey?.id ?? null,
-        questionId,
-        topicId: c.topic?.id ?? survey?.topicId ?? null,
-        residentId,
-        answer: redactPhoneNumbers(c.answer),
-        channel: intake.channel,
-        createdAt: now,
-      });
+    case 'channel_opt_out': {
+      const { residentId, channel, optedOut, reason } = effect;
+      await setChannelOptOut(ctx, { residentId, channel, optedOut, reason });
       return;
     }
-    case 'demand':
-      await ctx.db.insert(demands).values({
-        intakeId,
-        residentId,
-        communityId: resident?.communityId ?? intake.communityId ?? null,
-        gridId: resident?.gridId ?? null,
-        text: redactPhoneNumbers(c.text),
-        location: c.location === null ? null : redactPhoneNumbers(c.location),
-        impact: c.impact === null ? null : redactPhoneNumbers(c.impact),
-        channel: intake.channel,
-        proxyStaffId,
-        createdAt: now,
-      });
-      return;
-    case 'opt_out':
-    case 'opt_in':
-      if (!resident) return;
-      await setChannelOptOut(ctx, {
-        residentId: resident.id,
-        channel: optOutChannelOf(intake.channel),
-        optedOut: c.kind === 'opt_out',
-        reason: `${c.keyword ? `reply:${c.keyword}` : `${intake.channel}:${intake.declaredKind}`} (intake ${intakeId})`,
-      });
-      return;
-    case 'help':
-    case 'unclassified':
-      return;
   }
 }

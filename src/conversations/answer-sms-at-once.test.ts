@@ -1,0 +1,255 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demands, intakes, opinions, pendingPrompts, residents, surveyAnswers } from '../db/schema.ts';
+import { getI18n } from '../i18n/i18n.ts';
+import { createTestCtx } from '../testing/test-context.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { answerSmsAtOnce } from './answer-sms-at-once.ts';
+import {
+  newPhone,
+  newSurvey,
+  newTopic,
+  promptSurveyQuestion,
+  promptTopicNotice,
+  residentWithPhone,
+  THREE_QUESTIONS,
+} from './conversation-test-kit.ts';
+import { getPendingPrompt } from './get-pending-prompt.ts';
+import { handleSmsReply } from './handle-sms-reply.ts';
+import { interpretReply } from './interpret-reply.ts';
+import { readSmsReplyContext } from './read-sms-reply-context.ts';
+import { recordSmsReply, type SmsReplyRecord } from './record-sms-reply.ts';
+import { setPendingPrompt } from './set-pending-prompt.ts';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await database.close();
+});
+
+const ctx = () => createTestCtx(database.db, { actor: { type: 'resident', via: 'sms' } });
+const sid = () => `SM${randomBytes(16).toString('hex')}`;
+const i18n = getI18n();
+
+function message(from: string, body: string, messageSid = sid()) {
+  return {
+    messageSid,
+    from,
+    body,
+    interpretation: interpretReply(body),
+    receivedAt: new Date('2026-11-27T02:00:00Z'),
+    helpPhone: '12345',
+    defaultLocale: undefined,
+    i18n,
+  };
+}
+
+function intakesOf(messageSid: string) {
+  return database.db.select().from(intakes).where(eq(intakes.externalId, messageSid));
+}
+
+/** An intake row as the one-statement write takes it: the least a test needs to say. */
+function bareIntake(
+  messageSid: string,
+  residentId: string | null,
+): SmsReplyRecord['intake'] & { id: string } {
+  return {
+    id: randomUUID(),
+    channel: 'sms',
+    externalId: messageSid,
+    actorType: 'resident',
+    actor: { type: 'resident', via: 'sms', ...(residentId ? { residentId } : {}) },
+    residentId,
+    declaredKind: 'text',
+    kind: 'unclassified',
+    text: '1',
+    language: 'zh-CN',
+    receivedAt: new Date('2026-11-27T02:00:00Z'),
+    outcome: { kind: 'unclassified', messageKey: 'pipeline:unclassified.kept', params: {}, locale: 'zh-CN' },
+    createdAt: new Date('2026-11-27T02:00:00Z'),
+  };
+}
+
+describe('answerSmsAtOnce (one read, one write)', () => {
+  it('stores a first message from a new number: the resident, the intake and the demand', async () => {
+    const c = ctx();
+    const phone = newPhone();
+    const answered = await answerSmsAtOnce(c, message(phone, '小区东门的路灯坏了一个月了'));
+    expect(answered).toMatchObject({ duplicate: false, outcome: { kind: 'demand', locale: 'zh-CN' } });
+
+    const [resident] = await database.db
+      .select()
+      .from(residents)
+      .where(eq(residents.phoneHash, c.pii.phoneHash(phone)));
+    expect(resident).toBeDefined();
+    expect(c.pii.decryptPhone(resident!.phoneCipher!)).toBe(phone);
+    expect(answered!.outcome.residentId).toBe(resident!.id);
+    const [intake] = await database.db.select().from(intakes).where(eq(intakes.id, answered!.intakeId));
+    expect(intake).toMatchObject({ residentId: resident!.id, kind: 'demand', channel: 'sms' });
+    expect(
+      await database.db.select().from(demands).where(eq(demands.intakeId, answered!.intakeId)),
+    ).toMatchObject([{ residentId: resident!.id, text: '小区东门的路灯坏了一个月了', channel: 'sms' }]);
+  });
+
+  it('answers a survey question, links the answer to its question and topic, and asks the next', async () => {
+    const c = ctx();
+    const topic = await newTopic(c.db, 'evaluating');
+    const { survey, questions } = await newSurvey(c.db, THREE_QUESTIONS, topic.id);
+    const resident = await residentWithPhone(c);
+    await promptSurveyQuestion(c, resident.id, survey, questions[0]!.id);
+
+    const answered = await answerSmsAtOnce(c, message(resident.phone, '满意'));
+    expect(answered).toMatchObject({ meaning: 'survey_answer', outcome: { messageKey: 'sms:survey.next' } });
+    expect(
+      await database.db.select().from(surveyAnswers).where(eq(surveyAnswers.intakeId, answered!.intakeId)),
+    ).toMatchObject([
+      { surveyId: survey.id, questionId: questions[0]!.id, topicId: topic.id, answer: 'satisfied' },
+    ]);
+    expect((await getPendingPrompt(c, { residentId: resident.id }))?.question?.id).toBe(questions[1]!.id);
+  });
+
+  it('takes a stance on the noticed topic and asks once to clarify an unclear reply', async () => {
+    const c = ctx();
+    const topic = await newTopic(c.db);
+    const resident = await residentWithPhone(c);
+    await promptTopicNotice(c, resident.id, topic.id);
+
+    const stance = await answerSmsAtOnce(c, message(resident.phone, '2 太吵了'));
+    expect(stance?.outcome).toMatchObject({ kind: 'opinion', messageKey: 'pipeline:opinion.oppose' });
+    expect(
+      await database.db.select().from(opinions).where(eq(opinions.intakeId, stance!.intakeId)),
+    ).toMatchObject([{ topicId: topic.id, stance: 'oppose', text: '太吵了' }]);
+
+    const unclear = await answerSmsAtOnce(c, message(resident.phone, '1 2'));
+    expect(unclear).toMatchObject({ meaning: 'clarify', outcome: { messageKey: 'sms:clarify.topic' } });
+    expect((await getPendingPrompt(c, { residentId: resident.id }))?.clarified).toBe(true);
+    const again = await answerSmsAtOnce(c, message(resident.phone, '1 2'));
+    expect(again).toMatchObject({ meaning: 'kept_unclear', outcome: { messageKey: 'sms:reply.kept' } });
+  });
+
+  it('answers a repeated message id with the first answer and stores nothing more', async () => {
+    const c = ctx();
+    const first = await answerSmsAtOnce(c, message(newPhone(), 'HELP', 'SMrepeat0001'));
+    const again = await answerSmsAtOnce(c, message(newPhone(), '楼道灯坏了', 'SMrepeat0001'));
+    expect(again).toEqual({ intakeId: first!.intakeId, outcome: first!.outcome, duplicate: true });
+    expect(await intakesOf('SMrepeat0001')).toHaveLength(1);
+  });
+
+  it('leaves opt-out, opt-in and proxy confirmations to the transactional path, storing nothing', async () => {
+    const c = ctx();
+    const resident = await residentWithPhone(c);
+    const optOut = message(resident.phone, 'TD');
+    const optIn = message(resident.phone, '订阅');
+    expect(await answerSmsAtOnce(c, optOut)).toBeUndefined();
+    expect(await answerSmsAtOnce(c, optIn)).toBeUndefined();
+
+    await setPendingPrompt(c, {
+      residentId: resident.id,
+      channel: 'sms',
+      kind: 'proxy_confirmation',
+      proxyRecordId: randomUUID(),
+      expiresAt: new Date(c.clock.now().getTime() + 86_400_000),
+    });
+    const confirmation = message(resident.phone, '1');
+    expect(await answerSmsAtOnce(c, confirmation)).toBeUndefined();
+    for (const m of [optOut, optIn, confirmation]) expect(await intakesOf(m.messageSid)).toHaveLength(0);
+    await database.db.delete(pendingPrompts).where(eq(pendingPrompts.residentId, resident.id));
+  });
+});
+
+describe('recordSmsReply (the one statement)', () => {
+  it('writes nothing when the prompt changed between the read and the write', async () => {
+    const c = ctx();
+    const { survey, questions } = await newSurvey(c.db, THREE_QUESTIONS);
+    const resident = await residentWithPhone(c);
+    await promptSurveyQuestion(c, resident.id, survey, questions[0]!.id);
+    const messageSid = sid();
+    const read = await readSmsReplyContext(c, {
+      phoneHash: c.pii.phoneHash(resident.phone),
+      messageSid,
+      topicNumber: undefined,
+    });
+    expect(read.prompt?.prompt.question?.id).toBe(questions[0]!.id);
+
+    // Another answer moves the survey on meanwhile.
+    await handleSmsReply(c, { ...message(resident.phone, '1'), helpPhone: '12345' });
+
+    const written = await recordSmsReply(c, {
+      prompt: {
+        residentId: resident.id,
+        version: read.prompt!.version,
+        change: { type: 'advance', toQuestionId: questions[1]!.id },
+      },
+      intake: bareIntake(messageSid, resident.id),
+      effect: { type: 'none' },
+    });
+    expect(written).toBe(false);
+    expect(await intakesOf(messageSid)).toHaveLength(0);
+    expect((await getPendingPrompt(c, { residentId: resident.id }))?.question?.id).toBe(questions[1]!.id);
+  });
+
+  it('writes nothing when another message created the resident between the read and the write', async () => {
+    const c = ctx();
+    const phone = newPhone();
+    const phoneHash = c.pii.phoneHash(phone);
+    const messageSid = sid();
+    const read = await readSmsReplyContext(c, { phoneHash, messageSid, topicNumber: undefined });
+    expect(read.resident).toBeUndefined();
+    await residentWithPhone(c, phone);
+
+    const newId = randomUUID();
+    const now = c.clock.now();
+    const written = await recordSmsReply(c, {
+      newResident: {
+        id: newId,
+        phoneHash,
+        phoneCipher: c.pii.encryptPhone(phone),
+        createdAt: now,
+        updatedAt: now,
+      },
+      intake: bareIntake(messageSid, newId),
+      effect: { type: 'none' },
+    });
+    expect(written).toBe(false);
+    expect(await intakesOf(messageSid)).toHaveLength(0);
+    expect(await database.db.select().from(residents).where(eq(residents.phoneHash, phoneHash))).toHaveLength(
+      1,
+    );
+  });
+
+  it('writes the intake and its record once per message id', async () => {
+    const c = ctx();
+    const resident = await residentWithPhone(c);
+    const messageSid = sid();
+    const record = (): SmsReplyRecord => {
+      const intake = bareIntake(messageSid, resident.id);
+      return {
+        intake: { ...intake, kind: 'demand' },
+        effect: {
+          type: 'demand',
+          values: {
+            intakeId: intake.id,
+            residentId: resident.id,
+            text: '电梯坏了',
+            channel: 'sms',
+            createdAt: c.clock.now(),
+          },
+        },
+      };
+    };
+    expect(await recordSmsReply(c, record())).toBe(true);
+    expect(await recordSmsReply(c, record())).toBe(false);
+    expect(await intakesOf(messageSid)).toHaveLength(1);
+    const stored = await database.db
+      .select({ id: demands.id })
+      .from(demands)
+      .innerJoin(intakes, eq(intakes.id, demands.intakeId))
+      .where(and(eq(intakes.externalId, messageSid), eq(demands.residentId, resident.id)));
+    expect(stored).toHaveLength(1);
+  });
+});

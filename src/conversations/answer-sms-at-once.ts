@@ -1,0 +1,232 @@
+/**
+ * The common path of an inbound SMS in two round trips: one query reads the whole context, the reply
+ * is understood and planned in memory, one statement writes everything (`recordSmsReply`). Returns
+ * undefined whenever the message needs the transactional path instead: opt-out and opt-in (audited,
+ * confirmed once), prompt kinds and effects this path does not know, and any precondition that failed
+ * between the read and the write (a concurrent answer, a concurrent first contact, a repeat).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../core/context.ts';
+import type { Locale, PromptKind } from '../db/schema.ts';
+import type { I18n } from '../i18n/i18n.ts';
+import { type ClassifiableTopic, findTopicRefInIntake } from '../pipeline/classify-intake.ts';
+import { intakeSchema } from '../pipeline/intake.ts';
+import type { Outcome } from '../pipeline/outcome.ts';
+import {
+  type IntakeResident,
+  intakeEffect,
+  intakeRow,
+  planIntake,
+  type ResolvedSurveyRef,
+} from '../pipeline/plan-intake.ts';
+import { normalisePhone } from '../residents/normalise-phone.ts';
+import { parseTopicRef } from '../topics/find-topic-by-code.ts';
+import type { PendingPrompt } from './get-pending-prompt.ts';
+import { guessLocale } from './guess-locale.ts';
+import type { Interpretation } from './interpretation.ts';
+import { readSmsReplyContext, type SmsReplyContext } from './read-sms-reply-context.ts';
+import { type PromptChange, recordSmsReply } from './record-sms-reply.ts';
+import { type ConversationEffect, type Meaning, resolveReply } from './resolve-reply.ts';
+
+// "HELP", "STOP", "START" are typed by Chinese-speaking residents too: no evidence of language.
+const KEYWORDS: ReadonlySet<Interpretation['type']> = new Set(['opt_out', 'opt_in', 'help']);
+
+/** The prompts whose replies this path stores; others (a proxy confirmation, say) go transactional. */
+const PROMPTS_ANSWERED_AT_ONCE: ReadonlySet<PromptKind> = new Set(['survey_question', 'topic_notice']);
+
+/**
+ * The blind index of a sender's number, remembered per keyed hash of the number as received: parsing
+ * a number with libphonenumber costs more than the rest of reading a message, and the same residents
+ * write again and again. No number is kept in the clear; a full cache is simply emptied.
+ */
+const phoneHashes = new Map<string, string | null>();
+const PHONE_HASHES_KEPT = 20_000;
+
+function senderHash(ctx: Ctx, from: string): string | undefined {
+  const key = ctx.pii.opaqueHash(`sms-from:${from}`);
+  let hash = phoneHashes.get(key);
+  if (hash === undefined) {
+    const e164 = normalisePhone(from);
+    hash = e164 ? ctx.pii.phoneHash(e164) : null;
+    if (phoneHashes.size >= PHONE_HASHES_KEPT) phoneHashes.clear();
+    phoneHashes.set(key, hash);
+  }
+  return hash ?? undefined;
+}
+
+/** The reply language: the resident's stored preference, else the message's, else the default. */
+export function replyLocale(
+  preferred: Locale | null | undefined,
+  interpretation: Interpretation,
+  body: string,
+  defaultLocale: Locale | undefined,
+): Locale {
+  return (
+    preferred ??
+    (KEYWORDS.has(interpretation.type) ? undefined : guessLocale(body)) ??
+    defaultLocale ??
+    'zh-CN'
+  );
+}
+
+export interface AnswerSmsInput {
+  messageSid: string;
+  from: string;
+  /** The body as stored (already cut to the longest text an intake holds). */
+  body: string;
+  interpretation: Interpretation;
+  receivedAt: Date;
+  helpPhone: string;
+  defaultLocale: Locale | undefined;
+  i18n: I18n;
+}
+
+export interface AnsweredSms {
+  intakeId: string;
+  outcome: Outcome;
+  duplicate: boolean;
+  /** How the reply was understood (first delivery only). */
+  meaning?: Meaning;
+}
+
+function promptChangeOf(effect: ConversationEffect): PromptChange | undefined {
+  switch (effect.type) {
+    case 'none':
+      return { type: 'keep' };
+    case 'clear':
+    case 'mark_clarified':
+      return { type: effect.type };
+    case 'advance':
+      return { type: 'advance', toQuestionId: effect.toQuestionId };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The topic the intake refers to, from what was read; `known: false` when the reference names a topic
+ * the read did not look up (then the transactional path looks it up).
+ */
+function topicOf(
+  ref: string | undefined,
+  read: SmsReplyContext,
+  queried: number | undefined,
+  prompt: PendingPrompt | undefined,
+): { known: boolean; topic: ClassifiableTopic | undefined } {
+  if (ref === undefined) return { known: true, topic: undefined };
+  const n = parseTopicRef(ref);
+  if (n === undefined) return { known: true, topic: undefined };
+  if (n === queried) return { known: true, topic: read.namedTopic };
+  if (prompt?.topic && parseTopicRef(prompt.topic.code) === n) return { known: true, topic: prompt.topic };
+  return { known: false, topic: undefined };
+}
+
+/** The survey and question an answer names, when they are the prompt's (as `ingest` would resolve them). */
+function surveyOf(
+  surveyRef: string,
+  questionRef: string | null,
+  prompt: PendingPrompt | undefined,
+  surveyTopicId: string | null,
+): ResolvedSurveyRef | undefined {
+  if (!prompt?.survey || !prompt.question) return undefined;
+  if (surveyRef.normalize('NFKC').toUpperCase() !== prompt.survey.code) return undefined;
+  if (questionRef !== prompt.question.id) return undefined;
+  return {
+    survey: { id: prompt.survey.id, code: prompt.survey.code, topicId: surveyTopicId },
+    questionId: prompt.question.id,
+  };
+}
+
+/** Answers an inbound SMS in one read and one write, or returns undefined (see the module comment). */
+export async function answerSmsAtOnce(ctx: Ctx, input: AnswerSmsInput): Promise<AnsweredSms | undefined> {
+  const { interpretation, body, helpPhone } = input;
+  if (interpretation.type === 'opt_out' || interpretation.type === 'opt_in') return undefined;
+
+  const phoneHash = senderHash(ctx, input.from);
+  const textRef = findTopicRefInIntake({ text: body });
+  const topicNumber = textRef ? parseTopicRef(textRef) : undefined;
+  const read = await readSmsReplyContext(ctx, { phoneHash, messageSid: input.messageSid, topicNumber });
+  if (read.handled) return { ...read.handled, duplicate: true };
+
+  const stored = read.prompt?.prompt.channel === 'sms' ? read.prompt : undefined;
+  if (stored && !PROMPTS_ANSWERED_AT_ONCE.has(stored.prompt.kind)) return undefined;
+  const prompt = stored?.prompt;
+
+  const now = ctx.clock.now();
+  // Only a first contact needs the number itself, to store it encrypted.
+  const e164 = !read.resident && phoneHash ? normalisePhone(input.from) : undefined;
+  const newResident =
+    e164 && phoneHash
+      ? {
+          id: randomUUID(),
+          phoneHash,
+          phoneCipher: ctx.pii.encryptPhone(e164),
+          createdAt: now,
+          updatedAt: now,
+        }
+      : undefined;
+  const resident: IntakeResident | undefined =
+    read.resident ??
+    (newResident
+      ? { id: newResident.id, preferredLocale: null, communityId: null, gridId: null }
+      : undefined);
+  const locale = replyLocale(resident?.preferredLocale, interpretation, body, input.defaultLocale);
+  const resolution = resolveReply({
+    interpretation,
+    text: body,
+    prompt,
+    hasResident: resident !== undefined,
+    optedOut: read.optedOut,
+    helpPhone,
+    t: input.i18n.forLocale(locale),
+    locale,
+  });
+  const change = promptChangeOf(resolution.effect);
+  if (!change) return undefined;
+
+  const actor = { type: 'resident', via: 'sms', ...(resident ? { residentId: resident.id } : {}) } as const;
+  const parsed = intakeSchema.safeParse({
+    channel: 'sms',
+    externalId: input.messageSid,
+    actor,
+    ...resolution.intake,
+    language: locale,
+    receivedAt: input.receivedAt,
+  });
+  // The transactional path refuses it with the validation error.
+  if (!parsed.success) return undefined;
+  const intake = parsed.data;
+  const { known, topic } = topicOf(findTopicRefInIntake(intake), read, topicNumber, prompt);
+  if (!known) return undefined;
+
+  const { reply } = resolution;
+  const plan = planIntake(intake, {
+    resident,
+    topic,
+    helpPhone,
+    composeOutcome: reply ? (outcome) => ({ ...outcome, ...reply }) : undefined,
+  });
+  const c = plan.classification;
+  let survey: ResolvedSurveyRef | undefined;
+  if (c.kind === 'survey_answer') {
+    survey = surveyOf(c.surveyRef, c.questionRef, prompt, stored?.surveyTopicId ?? null);
+    if (!survey) return undefined;
+  }
+  const intakeId = randomUUID();
+  const effect = intakeEffect(intake, plan, { intakeId, resident, now, survey });
+  if (effect.type === 'channel_opt_out') return undefined;
+
+  const written = await recordSmsReply(ctx, {
+    newResident,
+    prompt: stored && resident ? { residentId: resident.id, version: stored.version, change } : undefined,
+    intake: intakeRow(intake, plan, {
+      id: intakeId,
+      residentId: resident?.id ?? null,
+      topicId: topic?.id ?? null,
+      now,
+    }),
+    effect,
+  });
+  if (!written) return undefined;
+  return { intakeId, outcome: plan.outcome, duplicate: false, meaning: resolution.meaning };
+}
