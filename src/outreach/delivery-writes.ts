@@ -35,6 +35,8 @@ export interface ClaimedRow {
   previous_duplicate: boolean;
   previous_sending_at: string | Date | null;
   possible_duplicate: boolean;
+  /** Tries so far, this one included. */
+  attempts: number;
   channel: OutboundChannel;
   resident_id: string;
   locale: Locale;
@@ -77,7 +79,7 @@ async function claimMany(db: DbOrTx, ids: string[], now: Date): Promise<ClaimedR
       left join ${campaigns} as c on c.id = old.campaign_id
     where d.id = any(${sql.param(ids)}::uuid[]) and old.id = d.id and d.status in ('queued', 'sending')
     returning d.id, old.status as previous_status, old.possible_duplicate as previous_duplicate,
-      old.sending_at as previous_sending_at, d.possible_duplicate, d.channel, d.resident_id, d.locale, d.body,
+      old.sending_at as previous_sending_at, d.possible_duplicate, d.attempts, d.channel, d.resident_id, d.locale, d.body,
       d.campaign_id, r.phone_cipher, r.preferred_channel, r.accessibility_needs, r.quiet_start_minute,
       r.quiet_end_minute, r.time_zone,
       exists (select 1 from ${residentOptOuts} o where o.resident_id = d.resident_id and o.channel = d.channel and o.opted_out) as opted_out,
@@ -97,8 +99,11 @@ interface Ack {
 async function markManySent(db: DbOrTx, acks: Ack[]): Promise<void> {
   await db.execute(sql`
     update ${deliveries} as d set
-      status = case when d.status in ('queued', 'sending') then 'sent' else d.status end,
-      provider_id = v.provider_id, error = null, sent_at = coalesce(d.sent_at, v.at), updated_at = v.at
+      -- Only a send in progress becomes sent: a status callback may already have moved the delivery on,
+      -- or (a call nobody answered) put it back in the queue for another try.
+      status = case when d.status = 'sending' then 'sent' else d.status end,
+      provider_id = v.provider_id, error = case when d.status = 'sending' then null else d.error end,
+      sent_at = coalesce(d.sent_at, v.at), updated_at = v.at
     from unnest(${sql.param(acks.map((a) => a.deliveryId))}::uuid[], ${sql.param(acks.map((a) => a.providerId))}::text[],
       ${sql.param(acks.map((a) => a.now.toISOString()))}::timestamptz[]) as v(id, provider_id, at)
     where d.id = v.id`);

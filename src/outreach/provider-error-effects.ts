@@ -5,8 +5,11 @@ import type { OutboundChannel } from './sender.ts';
 
 /** The recipient told the carrier to stop: treated exactly like an opt-out reply. */
 export const RECIPIENT_OPTED_OUT_CODE = '21610';
-/** The number can never receive this channel's messages (invalid, or not a mobile). */
-export const UNREACHABLE_NUMBER_CODES: ReadonlySet<string> = new Set(['21211', '21614']);
+/**
+ * The number can never receive this channel's messages: invalid (21211; for calls also 13224 and
+ * 21217), or not a mobile (21614).
+ */
+export const UNREACHABLE_NUMBER_CODES: ReadonlySet<string> = new Set(['21211', '21614', '13224', '21217']);
 
 /**
  * What a provider's error code says about the resident, acted on: an opt-out at the carrier opts the

@@ -133,14 +133,16 @@ export async function sendDelivery(
     return { outcome: 'held' };
   }
   // Quiet hours protect residents from what they did not ask for (campaign notices and surveys). A
-  // message they are waiting for right now (a one-time code they just requested) goes at once.
-  const until = row.campaign_id
-    ? quietHoursEnd(ctx.clock.now(), {
-        startMinute: row.quiet_start_minute,
-        endMinute: row.quiet_end_minute,
-        timeZone: row.time_zone,
-      })
-    : undefined;
+  // message they are waiting for right now (a one-time code they just requested) goes at once; a
+  // phone ringing at night is never what anybody waits for, so calls always wait.
+  const until =
+    row.campaign_id || channel === 'voice'
+      ? quietHoursEnd(ctx.clock.now(), {
+          startMinute: row.quiet_start_minute,
+          endMinute: row.quiet_end_minute,
+          timeZone: row.time_zone,
+        })
+      : undefined;
   if (until) {
     await release(ctx, deliveryId, row, channel);
     return { outcome: 'deferred', until };
@@ -159,6 +161,7 @@ export async function sendDelivery(
       locale: row.locale,
       body: row.body,
       to: ctx.pii.decryptPhone(row.phone_cipher),
+      attempt: row.attempts,
     });
   } catch (error) {
     // A sender should answer, not throw; whether the provider got the message is unknown.

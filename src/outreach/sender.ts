@@ -17,6 +17,11 @@ export interface OutboundMessage {
   body: string;
   /** E.164 number, resolved from the resident's encrypted phone just before sending. */
   to: string;
+  /**
+   * Which try at this delivery this is (1 for the first). A call's status callbacks carry it, so that a
+   * late callback of an earlier call cannot be taken for the current one's.
+   */
+  attempt?: number;
 }
 
 export type SendResult =

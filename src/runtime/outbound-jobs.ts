@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { AppDeps } from '../app-deps.ts';
 import { batchedDeliveryWrites } from '../outreach/delivery-writes.ts';
+import { rerenderDeliveryBody } from '../outreach/rerender-delivery-body.ts';
 import { type SendDeliveryOutcome, sendDelivery } from '../outreach/send-delivery.ts';
 import type { Senders } from '../outreach/sender.ts';
 import { enqueueDeliveries, type OutboundJobData, type Queues } from './queues.ts';
@@ -54,6 +55,12 @@ export function outboundProcessor(
         await job.moveToDelayed(result.until.getTime(), token);
         throw new DelayedError();
       case 'rerouted':
+        // A text is not what a call says, nor the other way round.
+        await rerenderDeliveryBody(
+          ctx,
+          { deliveryId: job.data.deliveryId },
+          { i18n: deps.i18n, defaultLocale: deps.config.defaultLocale },
+        );
         await enqueueDeliveries(queues, [{ deliveryId: job.data.deliveryId, channel: result.channel }]);
         return result;
       case 'skipped':

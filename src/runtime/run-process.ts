@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { createTwilioSmsSender } from '../../channels/sms/twilio-sms-sender.ts';
+import { createTwilioVoiceSender } from '../../channels/voice/twilio-voice-sender.ts';
 import { createApp } from '../app.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { type Config, ConfigError, parseConfig } from '../config.ts';
@@ -38,9 +39,15 @@ function exitWith(message: string): never {
   process.exit(1);
 }
 
-/** The senders the configuration provides: SMS over Twilio once credentials and a sender are set. */
+/**
+ * The senders the configuration provides: SMS over Twilio once credentials and a sender are set,
+ * calls once a caller number is set too.
+ */
 export function configuredSenders(config: Config, log: AppDeps['log']): Senders {
-  return config.twilio?.smsFrom ? { sms: createTwilioSmsSender({ config, log }) } : {};
+  return {
+    ...(config.twilio?.smsFrom ? { sms: createTwilioSmsSender({ config, log }) } : {}),
+    ...(config.twilio?.voiceFrom ? { voice: createTwilioVoiceSender({ config, log }) } : {}),
+  };
 }
 
 /** Describes the database without credentials. */

@@ -2,20 +2,23 @@ import { type RateLimiterOptions, Worker } from 'bullmq';
 import type { AppDeps } from '../app-deps.ts';
 import type { Senders } from '../outreach/sender.ts';
 import { maintenanceProcessor, scheduleMaintenance } from './maintenance-jobs.ts';
+import { outboundCallProcessor } from './outbound-call-jobs.ts';
+import { createCallSlots } from './outbound-call-slots.ts';
 import { outboundProcessor } from './outbound-jobs.ts';
 import { createPacer } from './pacer.ts';
 import { createQueues, QUEUE_NAMES, type Queues } from './queues.ts';
-
-/** Calls per second: Twilio's default for outbound calls is one. */
-export const VOICE_CALLS_PER_SECOND = 1;
 
 export interface StartWorkersOptions {
   senders?: Senders;
   prefix?: string;
   /** SMS sends per second across all worker processes (default: SMS_RATE_PER_SECOND); null = unlimited. */
   outboundPerSecond?: number | null;
-  /** Calls per second across all worker processes; null = unlimited. */
+  /** Calls per second across all worker processes (default: VOICE_CALLS_PER_SECOND); null = unlimited. */
   voicePerSecond?: number | null;
+  /** Calls in progress at once across all processes (default: VOICE_MAX_CONCURRENT_CALLS). */
+  maxConcurrentCalls?: number;
+  /** How long a call waits for a free slot before asking again (tests shorten it). */
+  callSlotWaitMs?: number;
   /** Sends in flight at once per worker process (default: enough for the rate, 5–100). */
   outboundConcurrency?: number;
   /** First retry delay of a failed send (tests shorten it). */
@@ -58,14 +61,27 @@ export function startWorkers(deps: AppDeps, options: StartWorkersOptions = {}): 
   const log = deps.log.child({ component: 'workers' });
   const smsRate =
     options.outboundPerSecond === undefined ? deps.config.smsRatePerSecond : options.outboundPerSecond;
-  const voiceRate = options.voicePerSecond === undefined ? VOICE_CALLS_PER_SECOND : options.voicePerSecond;
-  const outboundWorker = (name: string, rate: number | null) =>
-    new Worker(
+  const voiceRate =
+    options.voicePerSecond === undefined ? deps.config.voiceCalls.perSecond : options.voicePerSecond;
+  const callSlots = createCallSlots(deps.redis, {
+    prefix,
+    capacity: options.maxConcurrentCalls ?? deps.config.voiceCalls.maxConcurrent,
+  });
+  const outboundWorker = (name: string, rate: number | null) => {
+    const processorOptions = {
+      ...(options.promptTtlMs ? { promptTtlMs: options.promptTtlMs } : {}),
+      ...(rate === null ? {} : { pace: createPacer(rate) }),
+    };
+    return new Worker(
       name,
-      outboundProcessor(deps, options.senders, queues, {
-        ...(options.promptTtlMs ? { promptTtlMs: options.promptTtlMs } : {}),
-        ...(rate === null ? {} : { pace: createPacer(rate) }),
-      }),
+      name === QUEUE_NAMES.outboundVoice
+        ? outboundCallProcessor(deps, options.senders, queues, {
+            ...processorOptions,
+            slots: callSlots,
+            retryAfterMs: deps.config.voiceCalls.retryAfterMs,
+            ...(options.callSlotWaitMs !== undefined ? { slotWaitMs: options.callSlotWaitMs } : {}),
+          })
+        : outboundProcessor(deps, options.senders, queues, processorOptions),
       {
         connection: deps.redis,
         prefix,
@@ -74,6 +90,7 @@ export function startWorkers(deps: AppDeps, options: StartWorkersOptions = {}): 
         ...(rate === null ? {} : { limiter: rateLimiter(rate) }),
       },
     );
+  };
   const workers = [
     new Worker(QUEUE_NAMES.maintenance, maintenanceProcessor(deps, queues), {
       connection: deps.redis,
