@@ -1,0 +1,405 @@
+/**
+ * Deliberation meetings at /console: scheduling one on a topic (with its notice), the meeting's record
+ * — panel, attendance, minutes, speaking time, votes — and ballots by name; the record as JSON. Every
+ * route is a staffRoute.
+ */
+import type { Context, Hono } from 'hono';
+import type { AppDeps } from '../../src/app-deps.ts';
+import { ServiceError } from '../../src/core/errors.ts';
+import { addParticipant } from '../../src/deliberation/add-participant.ts';
+import { closeMeeting } from '../../src/deliberation/close-meeting.ts';
+import { closeVote } from '../../src/deliberation/close-vote.ts';
+import {
+  DELIBERATION_MANAGER_ROLES,
+  DELIBERATION_VIEWER_ROLES,
+} from '../../src/deliberation/deliberation-roles.ts';
+import { getMeetingRecord } from '../../src/deliberation/get-meeting-record.ts';
+import { loadVote } from '../../src/deliberation/meeting-access.ts';
+import { openMeeting } from '../../src/deliberation/open-meeting.ts';
+import { openVote } from '../../src/deliberation/open-vote.ts';
+import { previewPublication } from '../../src/deliberation/publish-topic-and-notify.ts';
+import { recordAttendance } from '../../src/deliberation/record-attendance.ts';
+import { recordBallots } from '../../src/deliberation/record-ballots.ts';
+import { recordMinutes } from '../../src/deliberation/record-minutes.ts';
+import { recordSpeakingTurn } from '../../src/deliberation/record-speaking-turn.ts';
+import { scheduleMeeting } from '../../src/deliberation/schedule-meeting.ts';
+import type { StaffEnv } from '../http/env.ts';
+import type { FieldError } from '../http/error-summary.tsx';
+import { createStaffApp, requestCtx, staffRoute } from '../http/staff-auth.ts';
+import {
+  type MeetingForms,
+  MeetingPage,
+  MINUTES_FIELDS,
+  PARTICIPANT_FIELDS,
+  SCHEDULE_FIELDS,
+  SchedulePage,
+  type ScheduleValues,
+  SPEAKING_FIELDS,
+  VOTE_FIELDS,
+  VOTES_PATH,
+  VotePage,
+} from './meeting-pages.tsx';
+import { noticeEnv } from './topic-admin-app.tsx';
+import {
+  deliberationLayout,
+  type FormBody,
+  formatters,
+  formErrors,
+  many,
+  mayManage,
+  one,
+  orRefusal,
+  readForm,
+} from './topic-admin-kit.tsx';
+import { MEETINGS_PATH, TOPICS_PATH } from './topic-admin-pages.tsx';
+
+/** Form fields named `<prefix>.<id>`, as id → value. */
+function byId(body: FormBody, prefix: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of Object.keys(body)) {
+    if (name.startsWith(`${prefix}.`)) out.set(name.slice(prefix.length + 1), one(body, name));
+  }
+  return out;
+}
+
+function validationOnly(error: unknown): ServiceError {
+  if (error instanceof ServiceError && error.code === 'validation_failed') return error;
+  throw error;
+}
+
+export function createMeetingApp(deps: AppDeps): Hono<StaffEnv> {
+  const app = createStaffApp(deps);
+  const timeZone = deps.config.timeZone;
+  const f = (c: Context<StaffEnv>) => formatters(c.get('locale'), timeZone);
+  const meetingBack = (c: Context<StaffEnv>, id: string) => ({
+    href: `${MEETINGS_PATH}/${id}`,
+    label: c.get('t')('deliberation:refused.backToMeeting'),
+  });
+
+  const renderMeeting = async (
+    c: Context<StaffEnv>,
+    meetingId: string,
+    status: 200 | 400,
+    forms?: MeetingForms,
+  ) => {
+    const record = await getMeetingRecord(requestCtx(deps, c), { meetingId });
+    return c.html(
+      <MeetingPage
+        layout={deliberationLayout(deps, c)}
+        f={f(c)}
+        record={record}
+        manage={mayManage(c)}
+        done={status === 200 ? c.req.query('done') : undefined}
+        {...(forms ? { forms } : {})}
+      />,
+      status,
+    );
+  };
+
+  /** A meeting form: run the verb, then back to the meeting page; on bad input, the page with the errors. */
+  const meetingForm = (
+    path: string,
+    fields: readonly string[] | ((body: FormBody) => string[]),
+    done: string,
+    run: (c: Context<StaffEnv>, meetingId: string, body: FormBody) => Promise<unknown>,
+    keep: (body: FormBody) => Omit<MeetingForms, 'errors'>,
+  ) =>
+    staffRoute(app, 'POST', `${MEETINGS_PATH}/:id/${path}`, DELIBERATION_MANAGER_ROLES, async (c) => {
+      const id = c.req.param('id') ?? '';
+      return orRefusal(deps, c, meetingBack(c, id), async () => {
+        const body = await readForm(c);
+        try {
+          await run(c, id, body);
+          return c.redirect(`${MEETINGS_PATH}/${id}?done=${done}`, 303);
+        } catch (error) {
+          const refused = validationOnly(error);
+          const known = typeof fields === 'function' ? fields(body) : fields;
+          const errors: FieldError[] = formErrors(refused, c.get('t'), known, known[0] ?? 'name');
+          return renderMeeting(c, id, 400, { errors, ...keep(body) });
+        }
+      });
+    });
+
+  staffRoute(app, 'GET', `${TOPICS_PATH}/:id/meetings/new`, DELIBERATION_MANAGER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(
+      deps,
+      c,
+      { href: `${TOPICS_PATH}/${id}`, label: c.get('t')('deliberation:refused.backToTopic') },
+      async () => {
+        const preview = await previewPublication(
+          requestCtx(deps, c),
+          { topicId: id, timeZone },
+          noticeEnv(deps),
+        );
+        return c.html(
+          <SchedulePage
+            layout={deliberationLayout(deps, c)}
+            f={f(c)}
+            topic={preview.topic}
+            audience={preview}
+          />,
+        );
+      },
+    );
+  });
+
+  staffRoute(app, 'POST', `${TOPICS_PATH}/:id/meetings`, DELIBERATION_MANAGER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(
+      deps,
+      c,
+      { href: `${TOPICS_PATH}/${id}`, label: c.get('t')('deliberation:refused.backToTopic') },
+      async () => {
+        const ctx = requestCtx(deps, c);
+        const body = await readForm(c);
+        const values: ScheduleValues = {
+          date: one(body, 'date'),
+          time: one(body, 'time'),
+          place: one(body, 'place'),
+          venueFeatures: many(body, 'venueFeatures'),
+          accessibilityNote: one(body, 'accessibilityNote'),
+          onlineUrl: one(body, 'onlineUrl'),
+          gridIds: many(body, 'gridIds'),
+          communityIds: many(body, 'communityIds'),
+        };
+        try {
+          const { meeting } = await scheduleMeeting(
+            ctx,
+            { topicId: id, timeZone, ...values },
+            noticeEnv(deps),
+          );
+          return c.redirect(`${MEETINGS_PATH}/${meeting.id}?done=scheduled`, 303);
+        } catch (error) {
+          const refused = validationOnly(error);
+          const preview = await previewPublication(ctx, { topicId: id, timeZone }, noticeEnv(deps));
+          const errors = formErrors(refused, c.get('t'), SCHEDULE_FIELDS, 'date').map((e) =>
+            e.field === 'audience'
+              ? { ...e, field: preview.grids.length > 0 ? 'gridIds' : 'communityIds' }
+              : e,
+          );
+          return c.html(
+            <SchedulePage
+              layout={deliberationLayout(deps, c)}
+              f={f(c)}
+              topic={preview.topic}
+              audience={preview}
+              errors={errors}
+              values={values}
+            />,
+            400,
+          );
+        }
+      },
+    );
+  });
+
+  staffRoute(app, 'GET', `${MEETINGS_PATH}/:id`, DELIBERATION_VIEWER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(deps, c, { href: TOPICS_PATH, label: c.get('t')('deliberation:topic.back') }, () =>
+      renderMeeting(c, id, 200),
+    );
+  });
+
+  staffRoute(app, 'GET', '/api/staff/meetings/:id', DELIBERATION_VIEWER_ROLES, async (c) =>
+    c.json(await getMeetingRecord(requestCtx(deps, c), { meetingId: c.req.param('id') ?? '' })),
+  );
+
+  staffRoute(app, 'POST', `${MEETINGS_PATH}/:id/open`, DELIBERATION_MANAGER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(deps, c, meetingBack(c, id), async () => {
+      await openMeeting(requestCtx(deps, c), { meetingId: id, timeZone });
+      return c.redirect(`${MEETINGS_PATH}/${id}?done=opened`, 303);
+    });
+  });
+
+  staffRoute(app, 'POST', `${MEETINGS_PATH}/:id/close`, DELIBERATION_MANAGER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(deps, c, meetingBack(c, id), async () => {
+      await closeMeeting(requestCtx(deps, c), { meetingId: id });
+      return c.redirect(`${MEETINGS_PATH}/${id}?done=closed`, 303);
+    });
+  });
+
+  meetingForm(
+    'participants',
+    PARTICIPANT_FIELDS,
+    'participantAdded',
+    (c, meetingId, body) =>
+      addParticipant(requestCtx(deps, c), {
+        meetingId,
+        name: one(body, 'name'),
+        participantGroup: one(body, 'participantGroup'),
+        panelMember: many(body, 'panelMember').includes('on'),
+        meetingRole: one(body, 'meetingRole'),
+        voterClass: one(body, 'voterClass'),
+        phone: one(body, 'phone'),
+      }),
+    (body) => ({
+      participant: {
+        name: one(body, 'name'),
+        participantGroup: one(body, 'participantGroup'),
+        panelMember: many(body, 'panelMember').includes('on'),
+        meetingRole: one(body, 'meetingRole'),
+        voterClass: one(body, 'voterClass'),
+        phone: one(body, 'phone'),
+      },
+    }),
+  );
+
+  meetingForm(
+    'attendance',
+    (body) =>
+      Object.keys(body).filter((name) => name.startsWith('attendance.') || name.startsWith('proxyName.')),
+    'attendance',
+    (c, meetingId, body) => {
+      const proxies = byId(body, 'proxyName');
+      return recordAttendance(requestCtx(deps, c), {
+        meetingId,
+        entries: [...byId(body, 'attendance').entries()].map(([participantId, attendance]) => ({
+          participantId,
+          attendance,
+          proxyName: proxies.get(participantId) ?? '',
+        })),
+      });
+    },
+    (body) => {
+      const proxies = byId(body, 'proxyName');
+      return {
+        attendance: Object.fromEntries(
+          [...byId(body, 'attendance').entries()].map(([id, attendance]) => [
+            id,
+            { attendance, proxyName: proxies.get(id) ?? '' },
+          ]),
+        ),
+      };
+    },
+  );
+
+  meetingForm(
+    'minutes',
+    MINUTES_FIELDS,
+    'minutes',
+    (c, meetingId, body) =>
+      recordMinutes(requestCtx(deps, c), {
+        meetingId,
+        discussion: one(body, 'discussion'),
+        decision: one(body, 'decision'),
+      }),
+    (body) => ({ minutes: { discussion: one(body, 'discussion'), decision: one(body, 'decision') } }),
+  );
+
+  meetingForm(
+    'speaking',
+    SPEAKING_FIELDS,
+    'speaking',
+    (c, meetingId, body) =>
+      recordSpeakingTurn(requestCtx(deps, c), {
+        meetingId,
+        participantId: one(body, 'participantId'),
+        minutes: one(body, 'minutes'),
+        seconds: one(body, 'seconds'),
+      }),
+    (body) => ({
+      speaking: {
+        participantId: one(body, 'participantId'),
+        minutes: one(body, 'minutes'),
+        seconds: one(body, 'seconds'),
+      },
+    }),
+  );
+
+  staffRoute(app, 'POST', `${MEETINGS_PATH}/:id/votes`, DELIBERATION_MANAGER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(deps, c, meetingBack(c, id), async () => {
+      const body = await readForm(c);
+      const values = {
+        question: one(body, 'question'),
+        method: one(body, 'method'),
+        weights: one(body, 'weights'),
+        otherwiseWeight: one(body, 'otherwiseWeight'),
+      };
+      try {
+        const vote = await openVote(requestCtx(deps, c), { meetingId: id, ...values });
+        return c.redirect(`${VOTES_PATH}/${vote.id}?done=voteOpened`, 303);
+      } catch (error) {
+        const refused = validationOnly(error);
+        return renderMeeting(c, id, 400, {
+          errors: formErrors(refused, c.get('t'), VOTE_FIELDS, 'question'),
+          vote: values,
+        });
+      }
+    });
+  });
+
+  const renderVote = async (
+    c: Context<StaffEnv>,
+    voteId: string,
+    status: 200 | 400,
+    extra: { errors?: FieldError[]; given?: Record<string, string> } = {},
+  ) => {
+    const ctx = requestCtx(deps, c);
+    const { vote, meeting } = await loadVote(ctx, ctx.db, voteId);
+    const record = await getMeetingRecord(ctx, { meetingId: meeting.id });
+    return c.html(
+      <VotePage
+        layout={deliberationLayout(deps, c)}
+        f={f(c)}
+        record={record}
+        vote={vote}
+        manage={mayManage(c)}
+        done={status === 200 ? c.req.query('done') : undefined}
+        {...extra}
+      />,
+      status,
+    );
+  };
+
+  staffRoute(app, 'GET', `${VOTES_PATH}/:id`, DELIBERATION_VIEWER_ROLES, async (c) =>
+    orRefusal(deps, c, { href: TOPICS_PATH, label: c.get('t')('deliberation:topic.back') }, () =>
+      renderVote(c, c.req.param('id') ?? '', 200),
+    ),
+  );
+
+  staffRoute(app, 'POST', `${VOTES_PATH}/:id/ballots`, DELIBERATION_MANAGER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(
+      deps,
+      c,
+      { href: `${VOTES_PATH}/${id}`, label: c.get('t')('deliberation:refused.backToVote') },
+      async () => {
+        const body = await readForm(c);
+        const given = byId(body, 'choice');
+        try {
+          await recordBallots(requestCtx(deps, c), {
+            voteId: id,
+            ballots: [...given.entries()].map(([participantId, choice]) => ({ participantId, choice })),
+          });
+          return c.redirect(`${VOTES_PATH}/${id}?done=ballots`, 303);
+        } catch (error) {
+          const refused = validationOnly(error);
+          const fields = [...given.keys()].map((p) => `choice.${p}`);
+          return renderVote(c, id, 400, {
+            errors: formErrors(refused, c.get('t'), fields, fields[0] ?? 'choice'),
+            given: Object.fromEntries(given),
+          });
+        }
+      },
+    );
+  });
+
+  staffRoute(app, 'POST', `${VOTES_PATH}/:id/close`, DELIBERATION_MANAGER_ROLES, async (c) => {
+    const id = c.req.param('id') ?? '';
+    return orRefusal(
+      deps,
+      c,
+      { href: `${VOTES_PATH}/${id}`, label: c.get('t')('deliberation:refused.backToVote') },
+      async () => {
+        const vote = await closeVote(requestCtx(deps, c), { voteId: id });
+        return c.redirect(`${MEETINGS_PATH}/${vote.meetingId}?done=voteClosed`, 303);
+      },
+    );
+  });
+
+  return app;
+}
