@@ -69,6 +69,23 @@ export const configSchema = z
     COOKIE_SECURE: onOff.optional(),
     /** Outbound SMS per second across all worker processes (the provider's sending rate). */
     SMS_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
+    /** Outbound calls placed per second across all worker processes. */
+    VOICE_CALLS_PER_SECOND: z.coerce.number().positive().max(1_000).default(1),
+    /** Outbound calls in progress at once across all worker processes (placement to final status). */
+    VOICE_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(10_000).default(5),
+    /** Times a resident is called for one delivery before an unanswered call counts as failed. */
+    VOICE_CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    /** Minutes between an unanswered (busy, no-answer, failed) call and the next try. */
+    VOICE_RETRY_AFTER_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
+    /** The office phone a caller pressing 0 is put through to in office hours; unset: a call-back is booked. */
+    VOICE_TRANSFER_NUMBER: optionalString,
+    /** When a person answers the transfer number, on Chinese working days, in TZ ("HH:MM-HH:MM"). */
+    VOICE_OFFICE_HOURS: z
+      .string()
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 09:00-17:00')
+      .refine((v) => v.slice(0, 5) < v.slice(6), 'must open before it closes')
+      .default('09:00-17:00'),
   })
   .superRefine((c, ctx) => {
     if (c.DATABASE_URL && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL)) {
@@ -122,6 +139,20 @@ export interface Config {
   cookieSecure: boolean;
   /** Outbound SMS per second across all worker processes. */
   smsRatePerSecond: number;
+  /** Outbound calls: placement rate, concurrency cap and retries of unanswered calls. */
+  voiceCalls: {
+    perSecond: number;
+    maxConcurrent: number;
+    attempts: number;
+    retryAfterMs: number;
+  };
+  /** The inbound phone line: where 0 transfers to, and when someone is there to answer. */
+  voiceLine: {
+    transferNumber: string | undefined;
+    /** Minutes after local midnight (TZ), on Chinese working days. */
+    opensAtMinute: number;
+    closesAtMinute: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +160,10 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function hhmmMinutes(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
 /** Parses the environment; throws a ConfigError naming every bad variable. */
@@ -174,5 +209,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     helpPhone: c.HELP_PHONE,
     cookieSecure: c.COOKIE_SECURE ?? publicBaseUrl.startsWith('https://'),
     smsRatePerSecond: c.SMS_RATE_PER_SECOND,
+    voiceCalls: {
+      perSecond: c.VOICE_CALLS_PER_SECOND,
+      maxConcurrent: c.VOICE_MAX_CONCURRENT_CALLS,
+      attempts: c.VOICE_CALL_ATTEMPTS,
+      retryAfterMs: c.VOICE_RETRY_AFTER_MINUTES * 60_000,
+    },
+    voiceLine: {
+      transferNumber: c.VOICE_TRANSFER_NUMBER,
+      opensAtMinute: hhmmMinutes(c.VOICE_OFFICE_HOURS.slice(0, 5)),
+      closesAtMinute: hhmmMinutes(c.VOICE_OFFICE_HOURS.slice(6)),
+    },
   };
 }

@@ -1,8 +1,15 @@
 import { STAFF_ROLES, type StaffRole } from '../../src/db/schema.ts';
+import { DELIBERATION_VIEWER_ROLES } from '../../src/deliberation/deliberation-roles.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import { KIOSK_MANAGER_ROLES } from '../../src/kiosk/kiosk-device.ts';
+import { KPI_VIEWER_ROLES } from '../../src/kpi/kpi-targets.ts';
+import { LISTS_VIEWER_ROLES } from '../../src/lists/lists-roles.ts';
+import { BALANCE_VIEWER_ROLES } from '../../src/participation/balance-roles.ts';
+import { PROXY_HOME_ROLES } from '../../src/proxy/proxy-roles.ts';
+import { SCREENING_VIEWER_ROLES } from '../../src/screening/screening-roles.ts';
 import { OUTBOX_VIEWER_ROLES } from '../../src/staff/list-outbox-page.ts';
 import { AUDIT_VIEWER_ROLES } from '../../src/staff/review-audit-log.ts';
+import { CALLBACK_HANDLER_ROLES } from '../../src/voice/list-open-callbacks.ts';
 import type { NavLink } from '../http/layout.tsx';
 import { hasAnyRole } from '../http/staff-auth.ts';
 
@@ -35,6 +42,48 @@ export function consoleSections(t: Translate, roles: readonly StaffRole[]): Cons
       label: t('staff:nav.audit'),
       description: t('staff:home.sections.audit'),
       roles: CONSOLE_AUDIT_ROLES,
+    },
+    {
+      href: '/console/screening',
+      label: t('deliberation:nav.screening'),
+      description: t('deliberation:nav.screeningDescription'),
+      roles: SCREENING_VIEWER_ROLES,
+    },
+    {
+      href: '/console/topics',
+      label: t('deliberation:nav.topics'),
+      description: t('deliberation:nav.topicsDescription'),
+      roles: DELIBERATION_VIEWER_ROLES,
+    },
+    {
+      href: '/console/lists',
+      label: t('lists:sections.lists.label'),
+      description: t('lists:sections.lists.description'),
+      roles: LISTS_VIEWER_ROLES,
+    },
+    {
+      href: '/console/kpi',
+      label: t('lists:sections.kpi.label'),
+      description: t('lists:sections.kpi.description'),
+      roles: KPI_VIEWER_ROLES,
+    },
+    {
+      href: '/console/balance',
+      label: t('lists:sections.balance.label'),
+      description: t('lists:sections.balance.description'),
+      roles: BALANCE_VIEWER_ROLES,
+    },
+    {
+      href: '/proxy',
+      label: t('proxy:nav.consoleSection'),
+      description: t('proxy:nav.consoleSectionDescription'),
+      roles: PROXY_HOME_ROLES,
+    },
+    {
+      href: '/console/callbacks',
+      label: t('voice:callbacks.nav'),
+      description: t('voice:callbacks.description'),
+      roles: CALLBACK_HANDLER_ROLES,
     },
     {
       href: '/console/kiosks',

@@ -66,6 +66,7 @@ caption{text-align:left;font-weight:700;font-size:1.25rem;padding:0 0 .5rem}
 th,td{text-align:left;vertical-align:top;padding:.5rem .75rem .5rem 0;border-bottom:1px solid #6f777b}
 th{font-weight:700}
 td.body{white-space:pre-wrap;overflow-wrap:anywhere;min-width:16rem}
+td select,td input[type=text],td input[type=number]{font:inherit;min-height:44px;min-width:10rem;padding:.4rem .5rem;border:2px solid #1a1a1a;border-radius:0;background:#fff;color:#1a1a1a}
 .status{font-weight:700}
 .status-held_no_credentials,.status-failed{color:#8a0019}
 .status-sent{color:#005a30}
@@ -132,6 +133,7 @@ a.button.secondary,a.button.secondary:visited{background:#fff;color:#0b3d91;bord
 .ways h3{margin-top:0}
 .field input.input-short{max-width:12rem}
 .big-number{font-size:1.5rem;font-weight:700;letter-spacing:.05em}
+svg.chart{display:block;width:100%;max-width:48rem;height:auto;margin:0 0 1.5rem}
 html.text-large{font-size:133.3334%}
 html.contrast-high body,html.contrast-high .site-header,html.contrast-high .primary-nav,html.contrast-high .site-footer{background:#000;color:#fff}
 html.contrast-high .site-header{border-bottom:3px solid #fff}
@@ -143,7 +145,7 @@ html.contrast-high .site-header a,html.contrast-high .site-header a:visited{colo
 html.contrast-high :focus-visible{outline:3px solid #fff;box-shadow:0 0 0 6px #ff0}
 html.contrast-high a:focus-visible,html.contrast-high .site-header a:focus-visible{background:#ff0;color:#000}
 html.contrast-high .field .hint,html.contrast-high .caption,html.contrast-high .timeline .note{color:#fff}
-html.contrast-high .field input,html.contrast-high .field select,html.contrast-high .field textarea{background:#000;color:#fff;border-color:#fff}
+html.contrast-high td select,html.contrast-high td input,html.contrast-high .field input,html.contrast-high .field select,html.contrast-high .field textarea{background:#000;color:#fff;border-color:#fff}
 html.contrast-high button,html.contrast-high .button,html.contrast-high a.button,html.contrast-high a.button:visited{background:#ff0;color:#000;border-color:#fff}
 html.contrast-high button.secondary,html.contrast-high a.button.secondary,html.contrast-high a.button.secondary:visited{background:#000;color:#ff0;border-color:#ff0}
 html.contrast-high .link-button{background:none;border:0}

@@ -3,3 +3,7 @@
  * Migrations in ./migrations are generated from this module (`npm run db:generate`).
  */
 export * from './tables/core.ts';
+export * from './tables/deliberation.ts';
+export * from './tables/lists.ts';
+export * from './tables/proxy.ts';
+export * from './tables/voice.ts';

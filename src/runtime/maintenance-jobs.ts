@@ -1,8 +1,10 @@
 import type { Job } from 'bullmq';
 import type { AppDeps } from '../app-deps.ts';
+import { superviseResponsibilityItems } from '../lists/supervise-responsibility-items.ts';
 import { planDueCampaigns } from '../outreach/plan-due-campaigns.ts';
 import { resumePendingDeliveries } from '../outreach/resume-pending-deliveries.ts';
 import { updateCampaignStatuses } from '../outreach/update-campaign-statuses.ts';
+import { markUnconfirmedProxyRecords } from '../proxy/mark-unconfirmed-proxy-records.ts';
 import { purgeExpiredSessions } from '../staff/purge-expired-sessions.ts';
 import { verifyAuditChain } from '../staff/verify-audit-chain.ts';
 import { createDeliveryQueue, outreachEnvFor } from './delivery-queue.ts';
@@ -11,8 +13,12 @@ import { systemCtx } from './system-ctx.ts';
 
 export const PURGE_EVERY_MS = 15 * 60_000;
 export const OUTBOX_SWEEP_EVERY_MS = 30_000;
+/** Proxied records unanswered for three days become unconfirmed within this much of their due time. */
+export const PROXY_UNCONFIRMED_EVERY_MS = 15 * 60_000;
 /** Nightly, in the installation's time zone. */
 export const AUDIT_VERIFY_CRON = '30 3 * * *';
+/** Daily after quiet hours end (08:00), so the followers' notices it writes go out the same morning. */
+export const SUPERVISE_LISTS_CRON = '30 8 * * *';
 
 /** Registers (or updates) the repeating maintenance jobs; safe to call from every worker process. */
 export async function scheduleMaintenance(queues: Queues, timeZone: string): Promise<void> {
@@ -31,6 +37,16 @@ export async function scheduleMaintenance(queues: Queues, timeZone: string): Pro
     MAINTENANCE_JOBS.sweepOutbox,
     { every: OUTBOX_SWEEP_EVERY_MS },
     { name: MAINTENANCE_JOBS.sweepOutbox },
+  );
+  await q.upsertJobScheduler(
+    MAINTENANCE_JOBS.superviseLists,
+    { pattern: SUPERVISE_LISTS_CRON, tz: timeZone },
+    { name: MAINTENANCE_JOBS.superviseLists },
+  );
+  await q.upsertJobScheduler(
+    MAINTENANCE_JOBS.markUnconfirmedProxyRecords,
+    { every: PROXY_UNCONFIRMED_EVERY_MS },
+    { name: MAINTENANCE_JOBS.markUnconfirmedProxyRecords },
   );
 }
 
@@ -58,6 +74,17 @@ export async function runMaintenanceJob(
           'AUDIT CHAIN BROKEN: the audit log has been altered',
         );
       return { ...report };
+    }
+    case MAINTENANCE_JOBS.markUnconfirmedProxyRecords:
+      return { ...(await markUnconfirmedProxyRecords(ctx)) };
+    case MAINTENANCE_JOBS.superviseLists: {
+      // The notices are written as queued deliveries; the outbox sweep hands them to the senders.
+      const run = await superviseResponsibilityItems(
+        ctx,
+        { timeZone: deps.config.timeZone },
+        { i18n: deps.i18n, defaultLocale: deps.config.defaultLocale, senders: deps.senders ?? {} },
+      );
+      return { ...run };
     }
     case MAINTENANCE_JOBS.sweepOutbox: {
       // Due campaigns first, so their deliveries are counted below; then whatever the queue lost.

@@ -21,6 +21,9 @@ export const MAINTENANCE_JOBS = {
   purgeExpiredSessions: 'purge-expired-sessions',
   verifyAuditChain: 'verify-audit-chain',
   sweepOutbox: 'sweep-outbox',
+  /** Daily: flags overdue responsibility items and silent departments, and escalates them. */
+  superviseLists: 'supervise-lists',
+  markUnconfirmedProxyRecords: 'mark-unconfirmed-proxy-records',
 } as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOBS)[keyof typeof MAINTENANCE_JOBS];
 

@@ -15,8 +15,10 @@ import { createRedis } from './create-app-deps.ts';
 import {
   AUDIT_VERIFY_CRON,
   OUTBOX_SWEEP_EVERY_MS,
+  PROXY_UNCONFIRMED_EVERY_MS,
   PURGE_EVERY_MS,
   runMaintenanceJob,
+  SUPERVISE_LISTS_CRON,
   scheduleMaintenance,
 } from './maintenance-jobs.ts';
 import { createQueues, enqueueOutboxMessage, MAINTENANCE_JOBS, type Queues } from './queues.ts';
@@ -84,18 +86,26 @@ describe('queue jobs act as the system', () => {
 });
 
 describe('maintenance schedule', () => {
-  it('registers session purge every 15 minutes, nightly audit verification in the local time zone, and the outbox sweep', async () => {
+  it('registers session purge every 15 minutes, nightly audit verification and the morning lists supervision in the local time zone, and the outbox sweep', async () => {
     await scheduleMaintenance(queues, 'Asia/Shanghai');
     await scheduleMaintenance(queues, 'Asia/Shanghai');
     const schedulers = await queues.maintenance.getJobSchedulers();
     const byId = Object.fromEntries(schedulers.map((s) => [s.key, s]));
     expect(Object.keys(byId).sort()).toEqual(
-      ['purge-expired-sessions', 'sweep-outbox', 'verify-audit-chain'].sort(),
+      [
+        'mark-unconfirmed-proxy-records',
+        'purge-expired-sessions',
+        'supervise-lists',
+        'sweep-outbox',
+        'verify-audit-chain',
+      ].sort(),
     );
+    expect(Number(byId['mark-unconfirmed-proxy-records']?.every)).toBe(PROXY_UNCONFIRMED_EVERY_MS);
     expect(Number(byId['purge-expired-sessions']?.every)).toBe(PURGE_EVERY_MS);
     expect(PURGE_EVERY_MS).toBe(15 * 60_000);
     expect(Number(byId['sweep-outbox']?.every)).toBe(OUTBOX_SWEEP_EVERY_MS);
     expect(byId['verify-audit-chain']).toMatchObject({ pattern: AUDIT_VERIFY_CRON, tz: 'Asia/Shanghai' });
+    expect(byId['supervise-lists']).toMatchObject({ pattern: SUPERVISE_LISTS_CRON, tz: 'Asia/Shanghai' });
   });
 });
 

@@ -569,7 +569,7 @@ export const deliveries = pgTable(
   ],
 );
 
-export const PROMPT_KINDS = ['survey_question', 'topic_notice'] as const;
+export const PROMPT_KINDS = ['survey_question', 'topic_notice', 'proxy_confirmation'] as const;
 export type PromptKind = (typeof PROMPT_KINDS)[number];
 
 /**
@@ -587,6 +587,8 @@ export const pendingPrompts = pgTable('pending_prompts', {
   questionId: uuid('question_id').references(() => surveyQuestions.id),
   campaignId: uuid('campaign_id').references(() => campaigns.id),
   deliveryId: uuid('delivery_id').references(() => deliveries.id),
+  /** The proxied record a `proxy_confirmation` prompt asks about (proxy_records.id; no FK: defined later). */
+  proxyRecordId: uuid('proxy_record_id'),
   /** A clarifying reply was already sent for this prompt (only one is sent). */
   clarified: boolean('clarified').notNull().default(false),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
