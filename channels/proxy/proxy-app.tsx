@@ -206,6 +206,18 @@ export function createProxyApp(deps: AppDeps, options: ProxyAppOptions = {}): Ho
     return message(c, status, t('proxy:common.notPossible'), [t(error.messageKey, error.params)]);
   };
 
+  /** A button on one item (no form fields): do it and move on, or say on a page why it is not possible. */
+  const itemAction = (path: string, then: string, act: (c: C) => Promise<unknown>) =>
+    staffRoute(app, 'POST', path, PROXY_WRITER_ROLES, formLimit, proxyHeaders, async (c) => {
+      try {
+        await act(c);
+        return c.redirect(then, 303);
+      } catch (error) {
+        if (error instanceof ServiceError && error.code !== 'forbidden') return refusal(c, error);
+        throw error;
+      }
+    });
+
   const enqueueAfterCommit = async (confirmation: ConfirmationRequested | undefined) => {
     if (!confirmation?.deliveryId || confirmation.deliveryStatus !== 'queued') return;
     if (confirmation.channel === 'visit') return;
@@ -465,40 +477,12 @@ export function createProxyApp(deps: AppDeps, options: ProxyAppOptions = {}): Ho
     }
   });
 
-  staffRoute(
-    app,
-    'POST',
-    '/proxy/visits/:visitId/extend',
-    PROXY_WRITER_ROLES,
-    formLimit,
-    proxyHeaders,
-    async (c) => {
-      try {
-        await extendProxyVisit(ctxOf(c), { visitId: param(c, 'visitId') });
-        return c.redirect('/proxy/visit', 303);
-      } catch (error) {
-        if (error instanceof ServiceError && error.code !== 'forbidden') return refusal(c, error);
-        throw error;
-      }
-    },
+  itemAction('/proxy/visits/:visitId/extend', '/proxy/visit', (c) =>
+    extendProxyVisit(ctxOf(c), { visitId: param(c, 'visitId') }),
   );
 
-  staffRoute(
-    app,
-    'POST',
-    '/proxy/visits/:visitId/end',
-    PROXY_WRITER_ROLES,
-    formLimit,
-    proxyHeaders,
-    async (c) => {
-      try {
-        await endProxyVisit(ctxOf(c), { visitId: param(c, 'visitId') });
-        return c.redirect('/proxy?ended=1', 303);
-      } catch (error) {
-        if (error instanceof ServiceError && error.code !== 'forbidden') return refusal(c, error);
-        throw error;
-      }
-    },
+  itemAction('/proxy/visits/:visitId/end', '/proxy?ended=1', (c) =>
+    endProxyVisit(ctxOf(c), { visitId: param(c, 'visitId') }),
   );
 
   // ------------------------------------------------------------------ the visit
@@ -875,40 +859,12 @@ export function createProxyApp(deps: AppDeps, options: ProxyAppOptions = {}): Ho
     },
   );
 
-  staffRoute(
-    app,
-    'POST',
-    '/proxy/visit-list/:itemId/done',
-    PROXY_WRITER_ROLES,
-    formLimit,
-    proxyHeaders,
-    async (c) => {
-      try {
-        await closeVisitListItem(ctxOf(c), { itemId: param(c, 'itemId') });
-        return c.redirect('/proxy?done=1', 303);
-      } catch (error) {
-        if (error instanceof ServiceError && error.code !== 'forbidden') return refusal(c, error);
-        throw error;
-      }
-    },
+  itemAction('/proxy/visit-list/:itemId/done', '/proxy?done=1', (c) =>
+    closeVisitListItem(ctxOf(c), { itemId: param(c, 'itemId') }),
   );
 
-  staffRoute(
-    app,
-    'POST',
-    '/proxy/deliveries/:deliveryId/read',
-    PROXY_WRITER_ROLES,
-    formLimit,
-    proxyHeaders,
-    async (c) => {
-      try {
-        await markDeliveryVisited(ctxOf(c), { deliveryId: param(c, 'deliveryId') });
-        return c.redirect('/proxy?done=1', 303);
-      } catch (error) {
-        if (error instanceof ServiceError && error.code !== 'forbidden') return refusal(c, error);
-        throw error;
-      }
-    },
+  itemAction('/proxy/deliveries/:deliveryId/read', '/proxy?done=1', (c) =>
+    markDeliveryVisited(ctxOf(c), { deliveryId: param(c, 'deliveryId') }),
   );
 
   // ------------------------------------------------------------------ supervision

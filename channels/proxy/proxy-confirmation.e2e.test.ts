@@ -90,12 +90,6 @@ async function statusOf(recordId: string) {
   return row?.status;
 }
 
-async function endVisit(as: Member) {
-  const home = await h.get('/proxy', as);
-  const match = /action="\/proxy\/visits\/([0-9a-f-]{36})\/end"/.exec(home.html);
-  if (match) await h.post(`/proxy/visits/${match[1]}/end`, {}, as);
-}
-
 /** A resident with a phone visited by the grid worker, who records a supported opinion on a topic. */
 async function proxiedOpinion(choice = 'support', text?: string) {
   const topic = await newTopic(database.db, 'published');
@@ -108,7 +102,7 @@ async function proxiedOpinion(choice = 'support', text?: string) {
     choice,
     ...(text ? { text } : {}),
   });
-  await endVisit(worker);
+  await h.endVisit(worker);
   return { topic, resident, phone: resident.phone ?? '', recordId };
 }
 
@@ -206,7 +200,7 @@ describe('a proxied opinion confirmed by SMS', () => {
       choice: 'support',
     });
     const need = await recordThroughForms(h, worker, { kind: 'need', formId: 'need', text: '楼道灯坏了' });
-    await endVisit(worker);
+    await h.endVisit(worker);
     await textsTo(phone, 2);
     // The latest message is the one a bare reply answers; the answer asks about the other.
     expect(await reply(phone, '1')).toEqual([
@@ -228,7 +222,7 @@ describe('a proxied opinion confirmed by SMS', () => {
       topic: topic.code,
       choice: 'support',
     });
-    await endVisit(worker);
+    await h.endVisit(worker);
     expect(await statusOf(recordId)).toBe('awaiting_visit');
     const colleague = await h.member(['grid_worker']);
     expect((await h.get('/proxy', colleague)).html).toContain(`/proxy/second-visits/${resident.id}`);

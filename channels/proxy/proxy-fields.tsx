@@ -3,7 +3,7 @@
  * separate from its name: the visit page holds several forms whose fields share names (`choice`,
  * `text`), and every id on a page must be unique. `id` is what the error summary links to.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import { fieldId } from '../http/error-summary.tsx';
 
@@ -42,6 +42,16 @@ const ErrorText: FC<{ t: Translate; id: string; error?: string | undefined }> = 
       {error}
     </span>
   ) : null;
+
+/** What every field with one labelled control shares; the control itself is the child. */
+const Labelled: FC<{ p: Common; i: ReturnType<typeof ids>; children: Child }> = ({ p, i, children }) => (
+  <div class={p.error ? 'field field-invalid' : 'field'} data-field={p.id}>
+    <label for={i.control}>{p.label}</label>
+    <Hint id={i.hint} hint={p.hint} />
+    <ErrorText t={p.t} id={i.error} error={p.error} />
+    {children}
+  </div>
+);
 
 export interface Option {
   value: string;
@@ -92,10 +102,7 @@ export const Radios: FC<Common & { options: Option[]; value?: string | undefined
 export const Textarea: FC<Common & { value?: string | undefined; rows?: number; lang?: string }> = (p) => {
   const i = ids(p.id, p.hint, p.error);
   return (
-    <div class={p.error ? 'field field-invalid' : 'field'} data-field={p.id}>
-      <label for={i.control}>{p.label}</label>
-      <Hint id={i.hint} hint={p.hint} />
-      <ErrorText t={p.t} id={i.error} error={p.error} />
+    <Labelled p={p} i={i}>
       <textarea
         id={i.control}
         name={p.name}
@@ -106,7 +113,7 @@ export const Textarea: FC<Common & { value?: string | undefined; rows?: number; 
       >
         {p.value ?? ''}
       </textarea>
-    </div>
+    </Labelled>
   );
 };
 
@@ -121,10 +128,7 @@ export const Input: FC<
 > = (p) => {
   const i = ids(p.id, p.hint, p.error);
   return (
-    <div class={p.error ? 'field field-invalid' : 'field'} data-field={p.id}>
-      <label for={i.control}>{p.label}</label>
-      <Hint id={i.hint} hint={p.hint} />
-      <ErrorText t={p.t} id={i.error} error={p.error} />
+    <Labelled p={p} i={i}>
       <input
         id={i.control}
         name={p.name}
@@ -136,7 +140,7 @@ export const Input: FC<
         aria-describedby={i.describedBy}
         aria-invalid={p.error ? 'true' : undefined}
       />
-    </div>
+    </Labelled>
   );
 };
 
@@ -145,10 +149,7 @@ export const Select: FC<Common & { options: Option[]; value?: string | undefined
 ) => {
   const i = ids(p.id, p.hint, p.error);
   return (
-    <div class={p.error ? 'field field-invalid' : 'field'} data-field={p.id}>
-      <label for={i.control}>{p.label}</label>
-      <Hint id={i.hint} hint={p.hint} />
-      <ErrorText t={p.t} id={i.error} error={p.error} />
+    <Labelled p={p} i={i}>
       <select
         id={i.control}
         name={p.name}
@@ -162,7 +163,7 @@ export const Select: FC<Common & { options: Option[]; value?: string | undefined
           </option>
         ))}
       </select>
-    </div>
+    </Labelled>
   );
 };
 

@@ -3,12 +3,12 @@
  * supervisor would: signed-in sessions, form posts with the session's CSRF token, the JSON queue
  * endpoint. Test-only.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createApp } from '../../src/app.ts';
 import { newTopic } from '../../src/conversations/conversation-test-kit.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import type { StaffRole } from '../../src/db/schema.ts';
-import { newCommunity, newResident, newStaffMember } from '../../src/proxy/proxy-test-kit.ts';
+import { newCommunity, newResident, newStaffMember, readBackFor } from '../../src/proxy/proxy-test-kit.ts';
 import {
   createTestAppDeps,
   type TestAppDeps,
@@ -31,6 +31,8 @@ export interface ProxyHarness {
   member(roles: StaffRole[], options?: { displayName?: string; communityIds?: string[] }): Promise<Member>;
   /** A new session for a member (sessions end after 30 idle minutes on the test clock too). */
   signIn(member: Member): Promise<Member>;
+  /** Ends the member's open visit, if any, with the button on the home page. */
+  endVisit(as: Member): Promise<void>;
   get(path: string, as?: Member, accept?: string): Promise<{ status: number; html: string; res: Response }>;
   post(
     path: string,
@@ -66,7 +68,7 @@ export async function createProxyHarness(
     ...(as ? { cookie: as.session.cookie } : {}),
     ...extra,
   });
-  return {
+  const harness: ProxyHarness = {
     deps,
     app,
     system,
@@ -80,6 +82,11 @@ export async function createProxyHarness(
     },
     async signIn(member) {
       return { id: member.id, session: await signInDirectly(deps, member.id) };
+    },
+    async endVisit(as) {
+      const home = await harness.get('/proxy', as);
+      const match = /action="\/proxy\/visits\/([0-9a-f-]{36})\/end"/.exec(home.html);
+      if (match) await harness.post(`/proxy/visits/${match[1]}/end`, {}, as);
     },
     async get(path, as, accept = 'text/html') {
       const res = await app.request(path, { headers: headers(as, { accept }) });
@@ -109,6 +116,23 @@ export async function createProxyHarness(
       return { status: res.status, body: await res.json().catch(() => null) };
     },
   };
+  return harness;
+}
+
+/** Sends a record as the page's script does: with the read-back the server words for it, confirmed. */
+export async function postRecordJson(
+  h: ProxyHarness,
+  as: Member,
+  visitId: string,
+  values: Parameters<typeof readBackFor>[1],
+  id: string = randomUUID(),
+) {
+  const readBackText = await readBackFor(h.system, values);
+  return h.postJson(
+    '/proxy/api/records',
+    { id, visitId, ...values, readBackText, readBackConfirmed: true },
+    as,
+  );
 }
 
 /** The value of a hidden input in a page. */

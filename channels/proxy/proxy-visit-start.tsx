@@ -5,12 +5,41 @@
 import type { FC } from 'hono/jsx';
 import { CONSENT_KINDS } from '../../src/core/actor.ts';
 import { LOCALES, type Locale, type LocalizedText, PROXY_REASONS } from '../../src/db/schema.ts';
+import type { Translate } from '../../src/i18n/i18n.ts';
 import type { FoundResident } from '../../src/proxy/find-visit-residents.ts';
 import { SIGNATURE_HEIGHT, SIGNATURE_WIDTH } from '../../src/proxy/signature-path.ts';
 import { CSRF_FIELD } from '../http/csrf.ts';
 import { errorFor, type FieldError } from '../http/error-summary.tsx';
 import { Input, Radios, Select } from './proxy-fields.tsx';
 import { inLocale, type ProxyLayoutBase, ProxyPage } from './proxy-layout.tsx';
+
+/**
+ * Text fields whose id, name and error key are one word, their values taken from the form's values, as
+ * most fields of these forms are.
+ */
+function textFields<K extends string>(
+  t: Translate,
+  errors: FieldError[],
+  values: Partial<Record<K, string>>,
+) {
+  return (
+    name: K,
+    label: string,
+    hint: string,
+    control: { type?: 'tel' | 'search'; inputmode?: 'tel' } = {},
+  ) => (
+    <Input
+      t={t}
+      id={name}
+      name={name}
+      {...control}
+      label={label}
+      hint={hint}
+      value={values[name]}
+      error={errorFor(errors, name)}
+    />
+  );
+}
 
 export const FindResidentPage: FC<{
   base: ProxyLayoutBase;
@@ -22,32 +51,14 @@ export const FindResidentPage: FC<{
   errors: FieldError[];
 }> = (p) => {
   const { t, locale } = p.base;
+  const text = textFields(t, p.errors, { phone: p.phone, name: p.name });
   return (
     <ProxyPage base={p.base} title={t('proxy:find.title')} errors={p.errors}>
       <p>{t('proxy:find.intro')}</p>
       <form method="post" action="/proxy/residents" novalidate class="search-form">
         <input type="hidden" name={CSRF_FIELD} value={p.csrfToken} />
-        <Input
-          t={t}
-          id="phone"
-          name="phone"
-          type="tel"
-          inputmode="tel"
-          label={t('proxy:find.phone')}
-          hint={t('proxy:find.phoneHint')}
-          value={p.phone}
-          error={errorFor(p.errors, 'phone')}
-        />
-        <Input
-          t={t}
-          id="name"
-          name="name"
-          type="search"
-          label={t('proxy:find.name')}
-          hint={t('proxy:find.nameHint')}
-          value={p.name}
-          error={errorFor(p.errors, 'name')}
-        />
+        {text('phone', t('proxy:find.phone'), t('proxy:find.phoneHint'), { type: 'tel', inputmode: 'tel' })}
+        {text('name', t('proxy:find.name'), t('proxy:find.nameHint'), { type: 'search' })}
         <button type="submit">{t('proxy:find.submit')}</button>
       </form>
       {p.searched ? (
@@ -95,6 +106,7 @@ export const RegisterResidentPage: FC<{
   knownResidentId?: string | undefined;
 }> = (p) => {
   const { t, locale } = p.base;
+  const text = textFields(t, p.errors, p.values);
   return (
     <ProxyPage base={p.base} title={t('proxy:register.title')} errors={p.errors}>
       <p>{t('proxy:register.intro')}</p>
@@ -105,26 +117,11 @@ export const RegisterResidentPage: FC<{
       ) : null}
       <form method="post" action="/proxy/residents/new" novalidate>
         <input type="hidden" name={CSRF_FIELD} value={p.csrfToken} />
-        <Input
-          t={t}
-          id="name"
-          name="name"
-          label={t('proxy:register.name')}
-          hint={t('proxy:register.nameHint')}
-          value={p.values.name}
-          error={errorFor(p.errors, 'name')}
-        />
-        <Input
-          t={t}
-          id="phone"
-          name="phone"
-          type="tel"
-          inputmode="tel"
-          label={t('proxy:register.phone')}
-          hint={t('proxy:register.phoneHint')}
-          value={p.values.phone}
-          error={errorFor(p.errors, 'phone')}
-        />
+        {text('name', t('proxy:register.name'), t('proxy:register.nameHint'))}
+        {text('phone', t('proxy:register.phone'), t('proxy:register.phoneHint'), {
+          type: 'tel',
+          inputmode: 'tel',
+        })}
         <Select
           t={t}
           id="communityId"
@@ -175,6 +172,7 @@ export const StartVisitPage: FC<{
 }> = (p) => {
   const { t, locale } = p.base;
   const v = p.values;
+  const text = textFields(t, p.errors, v);
   return (
     <ProxyPage
       base={p.base}
@@ -198,24 +196,8 @@ export const StartVisitPage: FC<{
           value={v.reason}
           error={errorFor(p.errors, 'reason')}
         />
-        <Input
-          t={t}
-          id="interpreterName"
-          name="interpreterName"
-          label={t('proxy:start.interpreter')}
-          hint={t('proxy:start.interpreterHint')}
-          value={v.interpreterName}
-          error={errorFor(p.errors, 'interpreterName')}
-        />
-        <Input
-          t={t}
-          id="reasonNote"
-          name="reasonNote"
-          label={t('proxy:start.reasonNote')}
-          hint={t('proxy:start.reasonNoteHint')}
-          value={v.reasonNote}
-          error={errorFor(p.errors, 'reasonNote')}
-        />
+        {text('interpreterName', t('proxy:start.interpreter'), t('proxy:start.interpreterHint'))}
+        {text('reasonNote', t('proxy:start.reasonNote'), t('proxy:start.reasonNoteHint'))}
         <Radios
           t={t}
           id="locale"
@@ -286,33 +268,9 @@ export const StartVisitPage: FC<{
           </div>
           <input type="hidden" name="consentSignature" value="" />
         </div>
-        <Input
-          t={t}
-          id="consentNote"
-          name="consentNote"
-          label={t('proxy:start.consentNote')}
-          hint={t('proxy:start.consentNoteHint')}
-          value={v.consentNote}
-          error={errorFor(p.errors, 'consentNote')}
-        />
-        <Input
-          t={t}
-          id="guardianName"
-          name="guardianName"
-          label={t('proxy:start.guardian')}
-          hint={t('proxy:start.guardianHint')}
-          value={v.guardianName}
-          error={errorFor(p.errors, 'guardianName')}
-        />
-        <Input
-          t={t}
-          id="location"
-          name="location"
-          label={t('proxy:start.location')}
-          hint={t('proxy:start.locationHint')}
-          value={v.location}
-          error={errorFor(p.errors, 'location')}
-        />
+        {text('consentNote', t('proxy:start.consentNote'), t('proxy:start.consentNoteHint'))}
+        {text('guardianName', t('proxy:start.guardian'), t('proxy:start.guardianHint'))}
+        {text('location', t('proxy:start.location'), t('proxy:start.locationHint'))}
         <button type="submit">{t('proxy:start.submit')}</button>
       </form>
     </ProxyPage>

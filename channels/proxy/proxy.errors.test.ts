@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { proxyAlerts, proxyRecords } from '../../src/db/schema.ts';
 import { answerProxyConfirmation } from '../../src/proxy/answer-proxy-confirmation.ts';
-import { readBackFor } from '../../src/proxy/proxy-test-kit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
 import {
   createProxyHarness,
@@ -12,6 +11,7 @@ import {
   newResident,
   newTopic,
   type ProxyHarness,
+  postRecordJson,
   startVisitThroughForm,
 } from './proxy-test-kit.ts';
 
@@ -30,9 +30,7 @@ beforeAll(async () => {
 afterEach(async () => {
   worker = await h.signIn(worker);
   supervisor = await h.signIn(supervisor);
-  const home = await h.get('/proxy', worker);
-  const match = /action="\/proxy\/visits\/([0-9a-f-]{36})\/end"/.exec(home.html);
-  if (match) await h.post(`/proxy/visits/${match[1]}/end`, {}, worker);
+  await h.endVisit(worker);
 });
 
 afterAll(async () => {
@@ -182,17 +180,7 @@ describe('recording', () => {
     expect(page.status).toBe(409);
     expect(page.html).toContain('请重新开始走访');
     const values = { kind: 'opinion', topic: topic.code, choice: 'support' } as const;
-    const res = await h.postJson(
-      '/proxy/api/records',
-      {
-        id: randomUUID(),
-        visitId,
-        ...values,
-        readBackText: await readBackFor(h.system, values),
-        readBackConfirmed: true,
-      },
-      worker,
-    );
+    const res = await postRecordJson(h, worker, visitId, values);
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({
       error: { code: 'conflict', message: expect.stringContaining('重新开始走访') },
@@ -253,17 +241,7 @@ describe('supervision', () => {
     await startVisitThroughForm(h, worker, resident.id);
     const visitId = hiddenValue((await h.get('/proxy/visit', worker)).html, 'visitId');
     const values = { kind: 'opinion', topic: topic.code, choice: 'support' } as const;
-    const made = await h.postJson(
-      '/proxy/api/records',
-      {
-        id: randomUUID(),
-        visitId,
-        ...values,
-        readBackText: await readBackFor(h.system, values),
-        readBackConfirmed: true,
-      },
-      worker,
-    );
+    const made = await postRecordJson(h, worker, visitId, values);
     const { recordId } = made.body as { recordId: string };
     await answerProxyConfirmation(
       { ...h.system, actor: { type: 'resident', via: 'sms', residentId: resident.id } },

@@ -41,19 +41,13 @@ beforeAll(async () => {
 
 afterEach(async () => {
   // A test that fails midway must not leave its visit open for the next one.
-  await endVisit(worker);
+  await h.endVisit(worker);
 });
 
 afterAll(async () => {
   await h.deps.close();
   await database.close();
 });
-
-async function endVisit(as: Member) {
-  const home = await h.get('/proxy', as);
-  const match = /action="\/proxy\/visits\/([0-9a-f-]{36})\/end"/.exec(home.html);
-  if (match) await h.post(`/proxy/visits/${match[1]}/end`, {}, as);
-}
 
 describe('a grid worker on a home visit, without script', () => {
   it('finds the resident, starts the visit, records an opinion with its read-back, and sees it stamped', async () => {
@@ -116,7 +110,7 @@ describe('a grid worker on a home visit, without script', () => {
       .from(intakes)
       .where(eq(intakes.id, stored?.intakeId ?? ''));
     expect(intake).toMatchObject({ channel: 'proxy', externalId: stored?.clientId, proxyStaffId: worker.id });
-    await endVisit(worker);
+    await h.endVisit(worker);
   });
 
   it('registers a resident without a phone, records a need, and another grid worker confirms it in person', async () => {
@@ -145,7 +139,7 @@ describe('a grid worker on a home visit, without script', () => {
     expect(readBack).toBe('您反映一個問題或需求。\n您的原話：樓梯燈壞了\n地點：5號樓');
     const done = await h.get(`/proxy/visit?done=${recordId}`, worker);
     expect(done.html).toContain('已列入回访名单');
-    await endVisit(worker);
+    await h.endVisit(worker);
 
     // Not on the writer's own list; on a colleague's.
     expect((await h.get('/proxy', worker)).html).not.toContain(`/proxy/second-visits/${residentId}`);
@@ -212,7 +206,7 @@ describe('a grid worker on a home visit, without script', () => {
       choice: 'oppose',
     });
     expect(vote.readBack).toBe(`您在议题${deliberating.code}《3号楼加装电梯》的表决中投反对票。`);
-    await endVisit(worker);
+    await h.endVisit(worker);
   });
 
   it('corrects a record during a visit: a new version, the old one kept and marked superseded', async () => {
@@ -250,7 +244,7 @@ describe('a grid worker on a home visit, without script', () => {
       [1, 'support'],
       [2, 'oppose'],
     ]);
-    await endVisit(worker);
+    await h.endVisit(worker);
   });
 });
 
@@ -281,7 +275,7 @@ describe('the offline queue endpoint', () => {
       await database.db.select().from(proxyRecords).where(eq(proxyRecords.clientId, item.id)),
     ).toHaveLength(1);
     expect(await database.db.select().from(opinions).where(eq(opinions.topicId, topic.id))).toHaveLength(1);
-    await endVisit(worker);
+    await h.endVisit(worker);
   });
 });
 
@@ -296,7 +290,7 @@ describe('the supervisor', () => {
       topic: topic.code,
       choice: 'support',
     });
-    await endVisit(worker);
+    await h.endVisit(worker);
     await answerProxyConfirmation(
       { ...h.system, actor: { type: 'resident', via: 'sms', residentId: resident.id } },
       { proxyRecordId: recordId, answer: 'disputed', via: 'sms' },
@@ -334,7 +328,7 @@ describe('the supervisor', () => {
         choice: 'suggestion',
         text: '希望尽快在三号楼加装电梯，方便老人上下楼',
       });
-      await endVisit(busy);
+      await h.endVisit(busy);
       h.deps.clock.advance(60_000);
     }
     const view = await h.get('/proxy/supervision', supervisor);

@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { proxyRecords, proxyVisits, STAFF_ROLES } from '../../src/db/schema.ts';
 import { PROXY_SUPERVISOR_ROLES, PROXY_WRITER_ROLES } from '../../src/proxy/proxy-roles.ts';
-import { readBackFor } from '../../src/proxy/proxy-test-kit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
 import { staffRouteRegistry } from '../http/staff-auth.ts';
 import {
@@ -13,6 +12,7 @@ import {
   newResident,
   newTopic,
   type ProxyHarness,
+  postRecordJson,
   recordThroughForms,
   startVisitThroughForm,
 } from './proxy-test-kit.ts';
@@ -32,11 +32,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const m of [worker, other]) {
-    const home = await h.get('/proxy', m);
-    const match = /action="\/proxy\/visits\/([0-9a-f-]{36})\/end"/.exec(home.html);
-    if (match) await h.post(`/proxy/visits/${match[1]}/end`, {}, m);
-  }
+  for (const m of [worker, other]) await h.endVisit(m);
 });
 
 afterAll(async () => {
@@ -143,17 +139,7 @@ describe("one proxy's visits and records are not another's", () => {
     expect((await h.post(`/proxy/visits/${visitId}/extend`, {}, other)).status).toBe(404);
     expect((await h.get(`/proxy/records/${recordId}`, other)).status).toBe(404);
     const values = { kind: 'opinion', topic: topic.code, choice: 'oppose' } as const;
-    const intruding = await h.postJson(
-      '/proxy/api/records',
-      {
-        id: randomUUID(),
-        visitId,
-        ...values,
-        readBackText: await readBackFor(h.system, values),
-        readBackConfirmed: true,
-      },
-      other,
-    );
+    const intruding = await postRecordJson(h, other, visitId, values);
     expect(intruding.status).toBe(404);
     const [visit] = await database.db.select().from(proxyVisits).where(eq(proxyVisits.id, visitId));
     expect(visit?.endedAt).toBeNull();
@@ -170,11 +156,7 @@ describe('a submitted record cannot be edited', () => {
     const visitId = hiddenValue((await h.get('/proxy/visit', worker)).html, 'visitId');
     const values = { kind: 'opinion', topic: topic.code, choice: 'suggestion', text: '原话' } as const;
     const id = randomUUID();
-    const first = await h.postJson(
-      '/proxy/api/records',
-      { id, visitId, ...values, readBackText: await readBackFor(h.system, values), readBackConfirmed: true },
-      worker,
-    );
+    const first = await postRecordJson(h, worker, visitId, values, id);
     const recordId = (first.body as { recordId: string }).recordId;
     const [before] = await database.db.select().from(proxyRecords).where(eq(proxyRecords.id, recordId));
 
@@ -192,17 +174,7 @@ describe('a submitted record cannot be edited', () => {
       expect([404, 405], method).toContain(res.status);
     }
     const changed = { ...values, text: '改过的话' };
-    const again = await h.postJson(
-      '/proxy/api/records',
-      {
-        id,
-        visitId,
-        ...changed,
-        readBackText: await readBackFor(h.system, changed),
-        readBackConfirmed: true,
-      },
-      worker,
-    );
+    const again = await postRecordJson(h, worker, visitId, changed, id);
     expect(again).toMatchObject({ status: 200, body: { duplicate: true, recordId } });
     await expect(
       database.db.update(proxyRecords).set({ text: '改过的话' }).where(eq(proxyRecords.id, recordId)),

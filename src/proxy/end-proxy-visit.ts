@@ -1,9 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Ctx, withDb } from '../core/context.ts';
-import { ServiceError } from '../core/errors.ts';
 import { proxyVisits } from '../db/schema.ts';
 import { appendAudit } from '../staff/append-audit.ts';
+import { lockOwnVisit } from './lock-own-visit.ts';
 import { requireProxyWriter } from './proxy-actor.ts';
 import { parseProxyInput } from './proxy-input.ts';
 import { closeExpiredVisit } from './start-proxy-visit.ts';
@@ -23,12 +23,7 @@ export async function endProxyVisit(
   const { visitId } = parseProxyInput(endProxyVisitInput, input);
   return ctx.db.transaction(async (db) => {
     const tx = withDb(ctx, db);
-    const [visit] = await tx.db
-      .select()
-      .from(proxyVisits)
-      .where(and(eq(proxyVisits.id, visitId), eq(proxyVisits.proxyStaffId, staffId)))
-      .for('update');
-    if (!visit) throw new ServiceError('not_found', 'proxy:errors.visitNotFound');
+    const visit = await lockOwnVisit(tx, staffId, visitId);
     if (visit.endedAt) return { endedAt: visit.endedAt, reason: visit.endedReason ?? 'finished' };
     const now = tx.clock.now();
     if (!isVisitOpen(visit, now)) {

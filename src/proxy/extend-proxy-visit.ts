@@ -4,6 +4,7 @@ import { type Ctx, withDb } from '../core/context.ts';
 import { ServiceError } from '../core/errors.ts';
 import { proxyVisits } from '../db/schema.ts';
 import { appendAudit } from '../staff/append-audit.ts';
+import { lockOwnVisit } from './lock-own-visit.ts';
 import { requireProxyWriter } from './proxy-actor.ts';
 import { parseProxyInput } from './proxy-input.ts';
 import { isVisitOpen, MAX_VISIT_EXTENSIONS, VISIT_TTL_MS } from './visit-rules.ts';
@@ -22,12 +23,7 @@ export async function extendProxyVisit(
   const { visitId } = parseProxyInput(extendProxyVisitInput, input);
   return ctx.db.transaction(async (db) => {
     const tx = withDb(ctx, db);
-    const [visit] = await tx.db
-      .select()
-      .from(proxyVisits)
-      .where(and(eq(proxyVisits.id, visitId), eq(proxyVisits.proxyStaffId, staffId)))
-      .for('update');
-    if (!visit) throw new ServiceError('not_found', 'proxy:errors.visitNotFound');
+    const visit = await lockOwnVisit(tx, staffId, visitId);
     const now = tx.clock.now();
     if (!isVisitOpen(visit, now)) throw new ServiceError('conflict', 'proxy:errors.visitNotOpen');
     if (visit.extensions >= MAX_VISIT_EXTENSIONS) {
