@@ -62,6 +62,39 @@ function byId(body: FormBody, prefix: string): Map<string, string> {
   return out;
 }
 
+// Each form is read once: the same values go to the verb and, if it refuses them, back into the form.
+function participantValues(body: FormBody) {
+  return {
+    name: one(body, 'name'),
+    participantGroup: one(body, 'participantGroup'),
+    panelMember: many(body, 'panelMember').includes('on'),
+    meetingRole: one(body, 'meetingRole'),
+    voterClass: one(body, 'voterClass'),
+    phone: one(body, 'phone'),
+  };
+}
+
+function attendanceEntries(body: FormBody) {
+  const proxies = byId(body, 'proxyName');
+  return [...byId(body, 'attendance').entries()].map(([participantId, attendance]) => ({
+    participantId,
+    attendance,
+    proxyName: proxies.get(participantId) ?? '',
+  }));
+}
+
+function minutesValues(body: FormBody) {
+  return { discussion: one(body, 'discussion'), decision: one(body, 'decision') };
+}
+
+function speakingValues(body: FormBody) {
+  return {
+    participantId: one(body, 'participantId'),
+    minutes: one(body, 'minutes'),
+    seconds: one(body, 'seconds'),
+  };
+}
+
 function validationOnly(error: unknown): ServiceError {
   if (error instanceof ServiceError && error.code === 'validation_failed') return error;
   throw error;
@@ -225,26 +258,8 @@ export function createMeetingApp(deps: AppDeps): Hono<StaffEnv> {
     'participants',
     PARTICIPANT_FIELDS,
     'participantAdded',
-    (c, meetingId, body) =>
-      addParticipant(requestCtx(deps, c), {
-        meetingId,
-        name: one(body, 'name'),
-        participantGroup: one(body, 'participantGroup'),
-        panelMember: many(body, 'panelMember').includes('on'),
-        meetingRole: one(body, 'meetingRole'),
-        voterClass: one(body, 'voterClass'),
-        phone: one(body, 'phone'),
-      }),
-    (body) => ({
-      participant: {
-        name: one(body, 'name'),
-        participantGroup: one(body, 'participantGroup'),
-        panelMember: many(body, 'panelMember').includes('on'),
-        meetingRole: one(body, 'meetingRole'),
-        voterClass: one(body, 'voterClass'),
-        phone: one(body, 'phone'),
-      },
-    }),
+    (c, meetingId, body) => addParticipant(requestCtx(deps, c), { meetingId, ...participantValues(body) }),
+    (body) => ({ participant: participantValues(body) }),
   );
 
   meetingForm(
@@ -252,61 +267,29 @@ export function createMeetingApp(deps: AppDeps): Hono<StaffEnv> {
     (body) =>
       Object.keys(body).filter((name) => name.startsWith('attendance.') || name.startsWith('proxyName.')),
     'attendance',
-    (c, meetingId, body) => {
-      const proxies = byId(body, 'proxyName');
-      return recordAttendance(requestCtx(deps, c), {
-        meetingId,
-        entries: [...byId(body, 'attendance').entries()].map(([participantId, attendance]) => ({
-          participantId,
-          attendance,
-          proxyName: proxies.get(participantId) ?? '',
-        })),
-      });
-    },
-    (body) => {
-      const proxies = byId(body, 'proxyName');
-      return {
-        attendance: Object.fromEntries(
-          [...byId(body, 'attendance').entries()].map(([id, attendance]) => [
-            id,
-            { attendance, proxyName: proxies.get(id) ?? '' },
-          ]),
-        ),
-      };
-    },
+    (c, meetingId, body) =>
+      recordAttendance(requestCtx(deps, c), { meetingId, entries: attendanceEntries(body) }),
+    (body) => ({
+      attendance: Object.fromEntries(
+        attendanceEntries(body).map(({ participantId, ...entry }) => [participantId, entry]),
+      ),
+    }),
   );
 
   meetingForm(
     'minutes',
     MINUTES_FIELDS,
     'minutes',
-    (c, meetingId, body) =>
-      recordMinutes(requestCtx(deps, c), {
-        meetingId,
-        discussion: one(body, 'discussion'),
-        decision: one(body, 'decision'),
-      }),
-    (body) => ({ minutes: { discussion: one(body, 'discussion'), decision: one(body, 'decision') } }),
+    (c, meetingId, body) => recordMinutes(requestCtx(deps, c), { meetingId, ...minutesValues(body) }),
+    (body) => ({ minutes: minutesValues(body) }),
   );
 
   meetingForm(
     'speaking',
     SPEAKING_FIELDS,
     'speaking',
-    (c, meetingId, body) =>
-      recordSpeakingTurn(requestCtx(deps, c), {
-        meetingId,
-        participantId: one(body, 'participantId'),
-        minutes: one(body, 'minutes'),
-        seconds: one(body, 'seconds'),
-      }),
-    (body) => ({
-      speaking: {
-        participantId: one(body, 'participantId'),
-        minutes: one(body, 'minutes'),
-        seconds: one(body, 'seconds'),
-      },
-    }),
+    (c, meetingId, body) => recordSpeakingTurn(requestCtx(deps, c), { meetingId, ...speakingValues(body) }),
+    (body) => ({ speaking: speakingValues(body) }),
   );
 
   staffRoute(app, 'POST', `${MEETINGS_PATH}/:id/votes`, DELIBERATION_MANAGER_ROLES, async (c) => {

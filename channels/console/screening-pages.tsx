@@ -17,6 +17,7 @@ import {
   type PageLayout,
   Select,
   TextArea,
+  ThreeLanguageFields,
 } from './topic-admin-kit.tsx';
 
 export const SCREENING_PATH = '/console/screening';
@@ -256,57 +257,30 @@ const TopicFields: FC<{
   values: TopicFormValues;
 }> = ({ t, locale, places, errors, values }) => (
   <>
-    <Input
+    <ThreeLanguageFields
       t={t}
-      name="title.zh-CN"
-      label={t('deliberation:topicForm.titleZhCn')}
+      name="title"
+      labels={{
+        'zh-CN': t('deliberation:topicForm.titleZhCn'),
+        'zh-HK': t('deliberation:topicForm.titleZhHk'),
+        en: t('deliberation:topicForm.titleEn'),
+      }}
       hint={t('deliberation:topicForm.titleHint')}
-      error={errorFor(errors, 'title.zh-CN')}
-      value={values.title['zh-CN']}
-      lang="zh-CN"
+      errors={errors}
+      value={values.title}
     />
-    <Input
+    <ThreeLanguageFields
       t={t}
-      name="title.zh-HK"
-      label={t('deliberation:topicForm.titleZhHk')}
-      error={errorFor(errors, 'title.zh-HK')}
-      value={values.title['zh-HK']}
-      lang="zh-HK"
-    />
-    <Input
-      t={t}
-      name="title.en"
-      label={t('deliberation:topicForm.titleEn')}
-      error={errorFor(errors, 'title.en')}
-      value={values.title.en}
-      lang="en"
-    />
-    <TextArea
-      t={t}
-      name="summary.zh-CN"
-      label={t('deliberation:topicForm.summaryZhCn')}
+      name="summary"
+      multiline
+      labels={{
+        'zh-CN': t('deliberation:topicForm.summaryZhCn'),
+        'zh-HK': t('deliberation:topicForm.summaryZhHk'),
+        en: t('deliberation:topicForm.summaryEn'),
+      }}
       hint={t('deliberation:topicForm.summaryHint')}
-      error={errorFor(errors, 'summary.zh-CN')}
-      value={values.summary['zh-CN']}
-      lang="zh-CN"
-    />
-    <TextArea
-      t={t}
-      name="summary.zh-HK"
-      label={t('deliberation:topicForm.summaryZhHk')}
-      error={errorFor(errors, 'summary.zh-HK')}
-      value={values.summary['zh-HK']}
-      rows={3}
-      lang="zh-HK"
-    />
-    <TextArea
-      t={t}
-      name="summary.en"
-      label={t('deliberation:topicForm.summaryEn')}
-      error={errorFor(errors, 'summary.en')}
-      value={values.summary.en}
-      rows={3}
-      lang="en"
+      errors={errors}
+      value={values.summary}
     />
     <Select
       t={t}

@@ -13,7 +13,7 @@ import { DELIBERATION_MANAGER_ROLES } from '../../src/deliberation/deliberation-
 import type { Translate } from '../../src/i18n/i18n.ts';
 import { csrfTokenFor } from '../http/csrf.ts';
 import type { StaffEnv } from '../http/env.ts';
-import { type FieldError, fieldErrorId, fieldErrorsFrom, fieldId } from '../http/error-summary.tsx';
+import { errorFor, type FieldError, fieldErrorId, fieldErrorsFrom, fieldId } from '../http/error-summary.tsx';
 import { Layout, type LayoutProps } from '../http/layout.tsx';
 import { currentPath } from '../http/pages.tsx';
 import { currentStaff, hasAnyRole } from '../http/staff-auth.ts';
@@ -143,6 +143,23 @@ function describedBy(name: string, hint: unknown, error: unknown): string | unde
   return [hint ? `${id}-hint` : '', error ? fieldErrorId(name) : ''].filter(Boolean).join(' ') || undefined;
 }
 
+/** The frame every labelled control shares: label, hint and error message, marked invalid on error. */
+const LabelledField: FC<{
+  t: Translate;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children?: unknown;
+}> = (props) => (
+  <div class={props.error ? 'field field-invalid' : 'field'}>
+    <label for={fieldId(props.name)}>{props.label}</label>
+    <Hint id={fieldId(props.name)} hint={props.hint} />
+    <FieldErrorText t={props.t} name={props.name} error={props.error} />
+    {props.children}
+  </div>
+);
+
 /** A labelled input of any HTML type, GOV.UK style. */
 export const Input: FC<{
   t: Translate;
@@ -156,10 +173,7 @@ export const Input: FC<{
   inputmode?: 'numeric' | 'decimal' | 'url' | 'tel';
   lang?: string;
 }> = (props) => (
-  <div class={props.error ? 'field field-invalid' : 'field'}>
-    <label for={fieldId(props.name)}>{props.label}</label>
-    <Hint id={fieldId(props.name)} hint={props.hint} />
-    <FieldErrorText t={props.t} name={props.name} error={props.error} />
+  <LabelledField {...props}>
     <input
       id={fieldId(props.name)}
       name={props.name}
@@ -171,7 +185,7 @@ export const Input: FC<{
       aria-describedby={describedBy(props.name, props.hint, props.error)}
       aria-invalid={props.error ? 'true' : undefined}
     />
-  </div>
+  </LabelledField>
 );
 
 /** A multi-line answer. */
@@ -185,10 +199,7 @@ export const TextArea: FC<{
   rows?: number;
   lang?: string;
 }> = (props) => (
-  <div class={props.error ? 'field field-invalid' : 'field'}>
-    <label for={fieldId(props.name)}>{props.label}</label>
-    <Hint id={fieldId(props.name)} hint={props.hint} />
-    <FieldErrorText t={props.t} name={props.name} error={props.error} />
+  <LabelledField {...props}>
     <textarea
       id={fieldId(props.name)}
       name={props.name}
@@ -199,7 +210,7 @@ export const TextArea: FC<{
     >
       {props.value ?? ''}
     </textarea>
-  </div>
+  </LabelledField>
 );
 
 export interface Choice {
@@ -253,6 +264,36 @@ export const Choices: FC<{
   </div>
 );
 
+/**
+ * One text in the three languages, each its own field (`<name>.zh-CN` …) marked with its language:
+ * Simplified Chinese first, with the hint; the summary boxes of the other two are shorter.
+ */
+export const ThreeLanguageFields: FC<{
+  t: Translate;
+  name: string;
+  multiline?: boolean;
+  labels: Record<'zh-CN' | 'zh-HK' | 'en', string>;
+  hint: string;
+  errors: readonly FieldError[];
+  value: Record<'zh-CN' | 'zh-HK' | 'en', string>;
+}> = (props) => (
+  <>
+    {(['zh-CN', 'zh-HK', 'en'] as const).map((lang) => {
+      const field = {
+        t: props.t,
+        name: `${props.name}.${lang}`,
+        label: props.labels[lang],
+        hint: lang === 'zh-CN' ? props.hint : undefined,
+        error: errorFor(props.errors, `${props.name}.${lang}`),
+        value: props.value[lang],
+        lang,
+      };
+      if (!props.multiline) return <Input {...field} />;
+      return lang === 'zh-CN' ? <TextArea {...field} /> : <TextArea {...field} rows={3} />;
+    })}
+  </>
+);
+
 /** A drop-down list with a label (and error, when the choice was refused). */
 export const Select: FC<{
   t: Translate;
@@ -263,10 +304,7 @@ export const Select: FC<{
   value?: string | undefined;
   options: Choice[];
 }> = (props) => (
-  <div class={props.error ? 'field field-invalid' : 'field'}>
-    <label for={fieldId(props.name)}>{props.label}</label>
-    <Hint id={fieldId(props.name)} hint={props.hint} />
-    <FieldErrorText t={props.t} name={props.name} error={props.error} />
+  <LabelledField {...props}>
     <select
       id={fieldId(props.name)}
       name={props.name}
@@ -279,7 +317,7 @@ export const Select: FC<{
         </option>
       ))}
     </select>
-  </div>
+  </LabelledField>
 );
 
 /** A one-button form posting to `action` (with the CSRF token). */

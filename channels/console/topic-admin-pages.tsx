@@ -23,6 +23,7 @@ import {
   type PageLayout,
   Select,
   TextArea,
+  ThreeLanguageFields,
 } from './topic-admin-kit.tsx';
 
 export const TOPICS_PATH = '/console/topics';
@@ -619,32 +620,18 @@ export const ResultPage: FC<{
       <p>{t('deliberation:result.intro')}</p>
       <form method="post" action={`${TOPICS_PATH}/${topic.id}/result`} novalidate>
         <input type="hidden" name="_csrf" value={layout.signedIn?.csrfToken ?? ''} />
-        <TextArea
+        <ThreeLanguageFields
           t={t}
-          name="summary.zh-CN"
-          label={t('deliberation:result.summaryZhCn')}
+          name="summary"
+          multiline
+          labels={{
+            'zh-CN': t('deliberation:result.summaryZhCn'),
+            'zh-HK': t('deliberation:result.summaryZhHk'),
+            en: t('deliberation:result.summaryEn'),
+          }}
           hint={t('deliberation:result.summaryHint')}
-          error={errorFor(errors, 'summary.zh-CN')}
-          value={values.summary['zh-CN']}
-          lang="zh-CN"
-        />
-        <TextArea
-          t={t}
-          name="summary.zh-HK"
-          label={t('deliberation:result.summaryZhHk')}
-          error={errorFor(errors, 'summary.zh-HK')}
-          value={values.summary['zh-HK']}
-          rows={3}
-          lang="zh-HK"
-        />
-        <TextArea
-          t={t}
-          name="summary.en"
-          label={t('deliberation:result.summaryEn')}
-          error={errorFor(errors, 'summary.en')}
-          value={values.summary.en}
-          rows={3}
-          lang="en"
+          errors={errors}
+          value={values.summary}
         />
         {data.closedVotes.length > 0 ? (
           <Choices

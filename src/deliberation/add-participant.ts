@@ -9,6 +9,7 @@ import { appendAudit } from '../staff/append-audit.ts';
 import { requireRole } from '../staff/require-role.ts';
 import { parseTopicInput } from '../topics/topic-input.ts';
 import { DELIBERATION_MANAGER_ROLES } from './deliberation-roles.ts';
+import { optionalText } from './form-input.ts';
 import { loadMeeting, type MeetingParticipant } from './meeting-access.ts';
 import { PANEL_MEMBER_GROUPS } from './meeting-analysis.ts';
 import { CLASS_NAME_MAX } from './tally-vote.ts';
@@ -19,14 +20,6 @@ const checkbox = z
   .union([z.boolean(), z.string()])
   .optional()
   .transform((v) => v === true || v === 'on' || v === 'true' || v === '1');
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === '' ? undefined : v))
-    .optional();
 
 export const addParticipantInput = z.object({
   meetingId: z.string(),

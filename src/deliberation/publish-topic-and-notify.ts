@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Ctx, withDb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import { communities, grids, type LocalizedText } from '../db/schema.ts';
 import { formatShortDate, type RenderedMessage } from '../outreach/campaign-message.ts';
 import { appendAudit } from '../staff/append-audit.ts';
@@ -10,8 +10,9 @@ import { calendarCoversRange, publicationPeriod, publishTopic } from '../topics/
 import { noteField, parseTopicInput, timeZoneField, topicIdField } from '../topics/topic-input.ts';
 import type { Topic } from '../topics/topic-lifecycle.ts';
 import { type IsoDate, localDate } from '../topics/working-days.ts';
-import { DELIBERATION_MANAGER_ROLES, DELIBERATION_VIEWER_ROLES } from './deliberation-roles.ts';
+import { DELIBERATION_VIEWER_ROLES } from './deliberation-roles.ts';
 import { assertInScope, communityScope, inScope } from './deliberation-scope.ts';
+import { changeManagedTopic } from './managed-topic.ts';
 import {
   countAudience,
   type NoticeEnv,
@@ -136,41 +137,39 @@ export async function publishTopicAndNotify(
   input: PublishTopicAndNotifyInput,
   env: NoticeEnv,
 ): Promise<{ topic: Topic; calendarCovered: boolean; notice: QueuedNotice }> {
-  requireRole(ctx, DELIBERATION_MANAGER_ROLES);
-  const data = parseTopicInput(publishTopicAndNotifyInput, input);
-  const scope = await communityScope(ctx);
-  return ctx.db.transaction(async (tx) => {
-    const txCtx = withDb(ctx, tx);
-    const current = await findTopic(tx, data.topicId);
-    if (!current) throw topicNotFound();
-    assertInScope(scope, current.communityId);
-    const audience = await resolveNoticeAudience(tx, current, scope, data);
-    const { topic, calendarCovered } = await publishTopic(txCtx, {
-      topicId: current.id,
-      timeZone: data.timeZone,
-      ...(data.note ? { note: data.note } : {}),
-    });
-    const until = topic.publicationEndsOn ?? localDate(ctx.clock.now(), data.timeZone);
-    const notice = await queueNotice(
-      txCtx,
-      {
-        kind: 'publication',
+  return changeManagedTopic(
+    ctx,
+    publishTopicAndNotifyInput,
+    input,
+    async ({ txCtx, tx, topic: current, scope, data }) => {
+      const audience = await resolveNoticeAudience(tx, current, scope, data);
+      const { topic, calendarCovered } = await publishTopic(txCtx, {
+        topicId: current.id,
+        timeZone: data.timeZone,
+        ...(data.note ? { note: data.note } : {}),
+      });
+      const until = topic.publicationEndsOn ?? localDate(ctx.clock.now(), data.timeZone);
+      const notice = await queueNotice(
+        txCtx,
+        {
+          kind: 'publication',
+          subjectId: topic.id,
+          topic,
+          audience,
+          wording: publicationWording(topic, until),
+          name: env.i18n.forLocale(env.defaultLocale)('deliberation:notices.publicationCampaign', {
+            topicCode: topic.code,
+          }),
+        },
+        env,
+      );
+      await appendAudit(txCtx, {
+        action: 'deliberation.publication_notice',
+        subjectType: 'topic',
         subjectId: topic.id,
-        topic,
-        audience,
-        wording: publicationWording(topic, until),
-        name: env.i18n.forLocale(env.defaultLocale)('deliberation:notices.publicationCampaign', {
-          topicCode: topic.code,
-        }),
-      },
-      env,
-    );
-    await appendAudit(txCtx, {
-      action: 'deliberation.publication_notice',
-      subjectType: 'topic',
-      subjectId: topic.id,
-      data: { code: topic.code, campaign: notice.campaign.code, recipients: notice.planned, audience },
-    });
-    return { topic, calendarCovered, notice };
-  });
+        data: { code: topic.code, campaign: notice.campaign.code, recipients: notice.planned, audience },
+      });
+      return { topic, calendarCovered, notice };
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { actorStaffId } from '../core/actor.ts';
-import { type Ctx, withDb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import { ServiceError } from '../core/errors.ts';
 import {
   deliberationResults,
@@ -11,35 +11,19 @@ import {
   type VoteTally,
 } from '../db/schema.ts';
 import { appendAudit } from '../staff/append-audit.ts';
-import { requireRole } from '../staff/require-role.ts';
-import { findTopic, topicNotFound } from '../topics/apply-transition.ts';
 import { SUMMARY_MAX } from '../topics/create-topic.ts';
 import { publishResult } from '../topics/publish-result.ts';
-import { isUuid, noteField, parseTopicInput, timeZoneField, topicIdField } from '../topics/topic-input.ts';
+import { isUuid, noteField, timeZoneField, topicIdField } from '../topics/topic-input.ts';
 import type { Topic } from '../topics/topic-lifecycle.ts';
-import { DELIBERATION_MANAGER_ROLES } from './deliberation-roles.ts';
-import { assertInScope, communityScope } from './deliberation-scope.ts';
+import { formList, optionalText } from './form-input.ts';
+import { changeManagedTopic } from './managed-topic.ts';
 import {
+  followUpAudience,
   type NoticeEnv,
   type NoticeWording,
-  publicationAudience,
   type QueuedNotice,
   queueNotice,
-  resolveNoticeAudience,
 } from './topic-notices.ts';
-
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === '' ? undefined : v))
-    .optional();
 
 export const publishTopicResultInput = z.object({
   topicId: topicIdField,
@@ -50,9 +34,9 @@ export const publishTopicResultInput = z.object({
     en: optionalText(SUMMARY_MAX),
   }),
   /** Closed votes of this topic's meetings whose tallies are published with the result. */
-  voteIds: list,
-  gridIds: list,
-  communityIds: list,
+  voteIds: formList,
+  gridIds: formList,
+  communityIds: formList,
   note: noteField,
   timeZone: timeZoneField,
 });
@@ -98,91 +82,86 @@ export async function publishTopicResult(
   input: PublishTopicResultInput,
   env: NoticeEnv,
 ): Promise<{ topic: Topic; onTime: boolean; notice: QueuedNotice }> {
-  requireRole(ctx, DELIBERATION_MANAGER_ROLES);
-  const data = parseTopicInput(publishTopicResultInput, input);
-  const scope = await communityScope(ctx);
-  return ctx.db.transaction(async (tx) => {
-    const txCtx = withDb(ctx, tx);
-    const current = await findTopic(tx, data.topicId);
-    if (!current) throw topicNotFound();
-    assertInScope(scope, current.communityId);
-    const meetingRows = await tx
-      .select({ id: meetings.id, status: meetings.status })
-      .from(meetings)
-      .where(eq(meetings.topicId, current.id));
-    if (meetingRows.some((m) => m.status !== 'closed') || meetingRows.length === 0) {
-      throw new ServiceError('illegal_transition', 'deliberation:errors.meetingsNotClosed');
-    }
-    const voteIds = [...new Set(data.voteIds)];
-    const votes = voteIds.length
-      ? await tx
-          .select()
-          .from(meetingVotes)
-          .where(
-            and(
-              inArray(meetingVotes.id, voteIds.filter(isUuid)),
-              inArray(
-                meetingVotes.meetingId,
-                meetingRows.map((m) => m.id),
+  return changeManagedTopic(
+    ctx,
+    publishTopicResultInput,
+    input,
+    async ({ txCtx, tx, topic: current, scope, data }) => {
+      const meetingRows = await tx
+        .select({ id: meetings.id, status: meetings.status })
+        .from(meetings)
+        .where(eq(meetings.topicId, current.id));
+      if (meetingRows.some((m) => m.status !== 'closed') || meetingRows.length === 0) {
+        throw new ServiceError('illegal_transition', 'deliberation:errors.meetingsNotClosed');
+      }
+      const voteIds = [...new Set(data.voteIds)];
+      const votes = voteIds.length
+        ? await tx
+            .select()
+            .from(meetingVotes)
+            .where(
+              and(
+                inArray(meetingVotes.id, voteIds.filter(isUuid)),
+                inArray(
+                  meetingVotes.meetingId,
+                  meetingRows.map((m) => m.id),
+                ),
+                eq(meetingVotes.status, 'closed'),
               ),
-              eq(meetingVotes.status, 'closed'),
-            ),
-          )
-      : [];
-    if (votes.length !== voteIds.length) {
-      throw new ServiceError('validation_failed', 'deliberation:errors.voteNotPublishable', {
-        fields: [{ field: 'voteIds', key: 'deliberation:errors.voteNotPublishable' }],
+            )
+        : [];
+      if (votes.length !== voteIds.length) {
+        throw new ServiceError('validation_failed', 'deliberation:errors.voteNotPublishable', {
+          fields: [{ field: 'voteIds', key: 'deliberation:errors.voteNotPublishable' }],
+        });
+      }
+      const audience = await followUpAudience(tx, current, scope, data);
+      const { topic, onTime } = await publishResult(txCtx, {
+        topicId: current.id,
+        timeZone: data.timeZone,
+        ...(data.note ? { note: data.note } : {}),
       });
-    }
-    const chosen = data.gridIds.length > 0 || data.communityIds.length > 0;
-    const audience =
-      (!chosen ? await publicationAudience(tx, current.id) : undefined) ??
-      (await resolveNoticeAudience(tx, current, scope, data));
-    const { topic, onTime } = await publishResult(txCtx, {
-      topicId: current.id,
-      timeZone: data.timeZone,
-      ...(data.note ? { note: data.note } : {}),
-    });
-    // The first vote chosen is the one the notice reports; all chosen tallies are on the record.
-    const ordered = voteIds.map((id) => votes.find((v) => v.id === id)!);
-    const headline = ordered[0]?.tally ?? undefined;
-    const notice = await queueNotice(
-      txCtx,
-      {
-        kind: 'result',
-        subjectId: topic.id,
-        topic,
-        audience,
-        wording: resultWording(topic, headline),
-        name: env.i18n.forLocale(env.defaultLocale)('deliberation:notices.resultCampaign', {
-          topicCode: topic.code,
-        }),
-      },
-      env,
-    );
-    const now = ctx.clock.now();
-    await tx.insert(deliberationResults).values({
-      topicId: topic.id,
-      summary: compact(data.summary),
-      voteIds,
-      noticeCampaignId: notice.campaign.id,
-      onTime,
-      publishedBy: actorStaffId(ctx.actor) ?? null,
-      publishedAt: now,
-    });
-    await appendAudit(txCtx, {
-      action: 'deliberation.publish_result',
-      subjectType: 'topic',
-      subjectId: topic.id,
-      data: {
-        code: topic.code,
+      // The first vote chosen is the one the notice reports; all chosen tallies are on the record.
+      const ordered = voteIds.map((id) => votes.find((v) => v.id === id)!);
+      const headline = ordered[0]?.tally ?? undefined;
+      const notice = await queueNotice(
+        txCtx,
+        {
+          kind: 'result',
+          subjectId: topic.id,
+          topic,
+          audience,
+          wording: resultWording(topic, headline),
+          name: env.i18n.forLocale(env.defaultLocale)('deliberation:notices.resultCampaign', {
+            topicCode: topic.code,
+          }),
+        },
+        env,
+      );
+      const now = ctx.clock.now();
+      await tx.insert(deliberationResults).values({
+        topicId: topic.id,
+        summary: compact(data.summary),
+        voteIds,
+        noticeCampaignId: notice.campaign.id,
         onTime,
-        resultDueOn: topic.resultDueOn,
-        votes: ordered.map((v) => ({ id: v.id, tally: v.tally })),
-        campaign: notice.campaign.code,
-        recipients: notice.planned,
-      },
-    });
-    return { topic, onTime, notice };
-  });
+        publishedBy: actorStaffId(ctx.actor) ?? null,
+        publishedAt: now,
+      });
+      await appendAudit(txCtx, {
+        action: 'deliberation.publish_result',
+        subjectType: 'topic',
+        subjectId: topic.id,
+        data: {
+          code: topic.code,
+          onTime,
+          resultDueOn: topic.resultDueOn,
+          votes: ordered.map((v) => ({ id: v.id, tally: v.tally })),
+          campaign: notice.campaign.code,
+          recipients: notice.planned,
+        },
+      });
+      return { topic, onTime, notice };
+    },
+  );
 }

@@ -1,45 +1,29 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { actorStaffId } from '../core/actor.ts';
-import { type Ctx, withDb } from '../core/context.ts';
+import type { Ctx } from '../core/context.ts';
 import { ServiceError } from '../core/errors.ts';
 import { meetings, VENUE_FEATURES, type VenueFeature } from '../db/schema.ts';
 import { formatShortDate } from '../outreach/campaign-message.ts';
 import { appendAudit } from '../staff/append-audit.ts';
-import { requireRole } from '../staff/require-role.ts';
-import { findTopic, topicNotFound } from '../topics/apply-transition.ts';
-import { parseTopicInput, timeZoneField, topicIdField } from '../topics/topic-input.ts';
+import { timeZoneField, topicIdField } from '../topics/topic-input.ts';
 import type { Topic } from '../topics/topic-lifecycle.ts';
 import { localDate } from '../topics/working-days.ts';
-import { DELIBERATION_MANAGER_ROLES } from './deliberation-roles.ts';
-import { assertInScope, communityScope } from './deliberation-scope.ts';
+import { formList, optionalText } from './form-input.ts';
 import { instantAt, isClockTime, isIsoDate, localClockTime } from './local-time.ts';
+import { changeManagedTopic } from './managed-topic.ts';
 import type { Meeting } from './meeting-access.ts';
 import {
+  followUpAudience,
   type NoticeEnv,
   type NoticeWording,
-  publicationAudience,
   type QueuedNotice,
   queueNotice,
-  resolveNoticeAudience,
 } from './topic-notices.ts';
 
 export const PLACE_MAX = 200;
 export const ACCESSIBILITY_NOTE_MAX = 300;
 export const ONLINE_URL_MAX = 300;
-
-const list = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((s) => s !== ''));
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === '' ? undefined : v))
-    .optional();
 
 export const scheduleMeetingInput = z.object({
   topicId: topicIdField,
@@ -47,15 +31,15 @@ export const scheduleMeetingInput = z.object({
   date: z.string().trim().min(1).refine(isIsoDate, 'date'),
   time: z.string().trim().min(1).refine(isClockTime, 'time'),
   place: z.string().trim().min(1).max(PLACE_MAX),
-  venueFeatures: list.pipe(z.array(z.enum(VENUE_FEATURES))),
+  venueFeatures: formList.pipe(z.array(z.enum(VENUE_FEATURES))),
   accessibilityNote: optionalText(ACCESSIBILITY_NOTE_MAX),
   onlineUrl: optionalText(ONLINE_URL_MAX).refine(
     (v) => v === undefined || /^https?:\/\/[^\s]+$/i.test(v),
     'url',
   ),
   /** Who is told; without a choice, the residents the publication notice reached. */
-  gridIds: list,
-  communityIds: list,
+  gridIds: formList,
+  communityIds: formList,
   timeZone: timeZoneField,
 });
 export type ScheduleMeetingInput = z.input<typeof scheduleMeetingInput>;
@@ -109,14 +93,7 @@ export async function scheduleMeeting(
   input: ScheduleMeetingInput,
   env: NoticeEnv,
 ): Promise<{ meeting: Meeting; notice: QueuedNotice }> {
-  requireRole(ctx, DELIBERATION_MANAGER_ROLES);
-  const data = parseTopicInput(scheduleMeetingInput, input);
-  const scope = await communityScope(ctx);
-  return ctx.db.transaction(async (tx) => {
-    const txCtx = withDb(ctx, tx);
-    const topic = await findTopic(tx, data.topicId);
-    if (!topic) throw topicNotFound();
-    assertInScope(scope, topic.communityId);
+  return changeManagedTopic(ctx, scheduleMeetingInput, input, async ({ txCtx, tx, topic, scope, data }) => {
     if (topic.status !== 'published' && topic.status !== 'deliberating') {
       throw new ServiceError('illegal_transition', 'deliberation:errors.topicNotPublished', {
         params: { status: topic.status },
@@ -132,10 +109,7 @@ export async function scheduleMeeting(
     const startsAt = instantAt(data.date, data.time, data.timeZone);
     const now = ctx.clock.now();
     if (startsAt.getTime() < now.getTime() - SLACK_MS) throw dateProblem('deliberation:errors.inPast');
-    const chosen = data.gridIds.length > 0 || data.communityIds.length > 0;
-    const audience =
-      (!chosen ? await publicationAudience(tx, topic.id) : undefined) ??
-      (await resolveNoticeAudience(tx, topic, scope, data));
+    const audience = await followUpAudience(tx, topic, scope, data);
     const [meeting] = await tx
       .insert(meetings)
       .values({

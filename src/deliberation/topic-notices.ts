@@ -207,6 +207,23 @@ export async function publicationAudience(
   return row?.audience;
 }
 
+/**
+ * The audience of a topic's later notices (meeting, result): the grids or communities chosen now, or
+ * else the residents its publication notice reached, or else what the topic's community implies.
+ */
+export async function followUpAudience(
+  db: DbOrTx,
+  topic: Topic,
+  scope: CommunityScope,
+  choice: NoticeAudienceChoice,
+): Promise<CampaignAudience> {
+  const chosen = (choice.gridIds?.length ?? 0) > 0 || (choice.communityIds?.length ?? 0) > 0;
+  return (
+    (!chosen ? await publicationAudience(db, topic.id) : undefined) ??
+    (await resolveNoticeAudience(db, topic, scope, choice))
+  );
+}
+
 export interface QueuedNotice {
   campaign: Campaign;
   /** Deliveries written (queued, held, routed to a home visit or skipped as opted out). */
