@@ -12,7 +12,7 @@ import { CSRF_FIELD } from '../http/csrf.ts';
 import { ErrorSummary, type FieldError, fieldErrorId, fieldId } from '../http/error-summary.tsx';
 import { Layout } from '../http/layout.tsx';
 import { BarChart } from './kpi-charts.tsx';
-import { BackLink, DoneBanner, formatShare, localized, type PageLayout } from './lists-layout.tsx';
+import { BackLink, DataTable, DoneBanner, formatShare, localized, type PageLayout } from './lists-layout.tsx';
 import { Choices } from './lists-pages.tsx';
 
 export const BALANCE_PATH = '/console/balance';
@@ -41,53 +41,48 @@ export const BalanceOverviewPage: FC<{ layout: PageLayout; balances: TopicBalanc
       {balances.length === 0 ? (
         <p>{t('lists:balance.noTopics')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('lists:balance.overviewCaption')}</caption>
-            <thead>
+        <DataTable
+          caption={t('lists:balance.overviewCaption')}
+          columns={[
+            t('lists:columns.topic'),
+            t('lists:columns.topicStatus'),
+            t('lists:balance.columns.participants'),
+            t('lists:balance.columns.affected'),
+            t('lists:balance.columns.alerts'),
+          ]}
+        >
+          {balances.map((b) => {
+            const title = localized(b.topic.title, locale);
+            const affected = b.groups.filter((g) => g.affected).map((g) => groupName(t, g.group));
+            return (
               <tr>
-                <th scope="col">{t('lists:columns.topic')}</th>
-                <th scope="col">{t('lists:columns.topicStatus')}</th>
-                <th scope="col">{t('lists:balance.columns.participants')}</th>
-                <th scope="col">{t('lists:balance.columns.affected')}</th>
-                <th scope="col">{t('lists:balance.columns.alerts')}</th>
+                <th scope="row">
+                  <a href={balanceTopicPath(b.topic.id)}>
+                    {b.topic.code} <span lang={title.lang}>{title.text}</span>
+                  </a>
+                </th>
+                <td>{t(`topics:status.${b.topic.status}`)}</td>
+                <td>{b.heard.participants}</td>
+                <td>
+                  {affected.length
+                    ? affected.join(t('lists:common.separator'))
+                    : t('lists:balance.noneMarked')}
+                </td>
+                <td>
+                  {b.alerts.length ? (
+                    <strong>
+                      {t('lists:balance.alertList', {
+                        groups: b.alerts.map((g) => groupName(t, g)).join(t('lists:common.separator')),
+                      })}
+                    </strong>
+                  ) : (
+                    t('lists:balance.noAlerts')
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {balances.map((b) => {
-                const title = localized(b.topic.title, locale);
-                const affected = b.groups.filter((g) => g.affected).map((g) => groupName(t, g.group));
-                return (
-                  <tr>
-                    <th scope="row">
-                      <a href={balanceTopicPath(b.topic.id)}>
-                        {b.topic.code} <span lang={title.lang}>{title.text}</span>
-                      </a>
-                    </th>
-                    <td>{t(`topics:status.${b.topic.status}`)}</td>
-                    <td>{b.heard.participants}</td>
-                    <td>
-                      {affected.length
-                        ? affected.join(t('lists:common.separator'))
-                        : t('lists:balance.noneMarked')}
-                    </td>
-                    <td>
-                      {b.alerts.length ? (
-                        <strong>
-                          {t('lists:balance.alertList', {
-                            groups: b.alerts.map((g) => groupName(t, g)).join(t('lists:common.separator')),
-                          })}
-                        </strong>
-                      ) : (
-                        t('lists:balance.noAlerts')
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </Layout>
   );
@@ -276,93 +271,75 @@ export const BalanceTopicPage: FC<{
           }))}
         />
       ) : null}
-      <div class="table-wrap">
-        <table>
-          <caption>{t('lists:balance.groupsCaption', { community: communityName })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('lists:balance.columns.group')}</th>
-              <th scope="col">{t('lists:balance.columns.affected')}</th>
-              <th scope="col">{t('lists:balance.columns.community')}</th>
-              <th scope="col">{t('lists:balance.columns.heard')}</th>
-              <th scope="col">{t('lists:balance.columns.verdict')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {balance.groups.map((g) => (
-              <tr>
-                <th scope="row">{groupName(t, g.group)}</th>
-                <td>{g.affected ? t('lists:common.yes') : t('lists:common.no')}</td>
-                <td>
-                  {g.communityCount === null
-                    ? t('lists:balance.noHeadcount')
-                    : t('lists:balance.countShare', {
-                        number: g.communityCount,
-                        share: formatShare(g.communityShare, locale, t),
-                      })}
-                </td>
-                <td>
-                  {t('lists:balance.countShare', {
-                    number: g.heard,
-                    share: formatShare(g.heardShare, locale, t),
+      <DataTable
+        caption={t('lists:balance.groupsCaption', { community: communityName })}
+        columns={[
+          t('lists:balance.columns.group'),
+          t('lists:balance.columns.affected'),
+          t('lists:balance.columns.community'),
+          t('lists:balance.columns.heard'),
+          t('lists:balance.columns.verdict'),
+        ]}
+      >
+        {balance.groups.map((g) => (
+          <tr>
+            <th scope="row">{groupName(t, g.group)}</th>
+            <td>{g.affected ? t('lists:common.yes') : t('lists:common.no')}</td>
+            <td>
+              {g.communityCount === null
+                ? t('lists:balance.noHeadcount')
+                : t('lists:balance.countShare', {
+                    number: g.communityCount,
+                    share: formatShare(g.communityShare, locale, t),
                   })}
-                </td>
-                <td>
-                  <span class="status">{verdict(t, g)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </td>
+            <td>
+              {t('lists:balance.countShare', {
+                number: g.heard,
+                share: formatShare(g.heardShare, locale, t),
+              })}
+            </td>
+            <td>
+              <span class="status">{verdict(t, g)}</span>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
 
       <h2>{t('lists:balance.byChannelHeading')}</h2>
       {balance.heard.byChannel.length === 0 ? (
         <p>{t('lists:balance.nobodyYet')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('lists:balance.channelsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('lists:balance.columns.channel')}</th>
-                <th scope="col">{t('lists:balance.columns.contributions')}</th>
-                <th scope="col">{t('lists:balance.columns.participants')}</th>
-                <th scope="col">{t('lists:balance.columns.anonymous')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {balance.heard.byChannel.map((ch) => (
-                <tr>
-                  <th scope="row">{t(`lists:channels.${ch.channel}`)}</th>
-                  <td>{ch.contributions}</td>
-                  <td>{ch.participants}</td>
-                  <td>{ch.anonymous}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <div class="table-wrap">
-        <table>
-          <caption>{t('lists:balance.kindsCaption')}</caption>
-          <thead>
+        <DataTable
+          caption={t('lists:balance.channelsCaption')}
+          columns={[
+            t('lists:balance.columns.channel'),
+            t('lists:balance.columns.contributions'),
+            t('lists:balance.columns.participants'),
+            t('lists:balance.columns.anonymous'),
+          ]}
+        >
+          {balance.heard.byChannel.map((ch) => (
             <tr>
-              <th scope="col">{t('lists:balance.columns.kind')}</th>
-              <th scope="col">{t('lists:balance.columns.contributions')}</th>
+              <th scope="row">{t(`lists:channels.${ch.channel}`)}</th>
+              <td>{ch.contributions}</td>
+              <td>{ch.participants}</td>
+              <td>{ch.anonymous}</td>
             </tr>
-          </thead>
-          <tbody>
-            {CONTRIBUTION_KINDS.map((k) => (
-              <tr>
-                <th scope="row">{t(`lists:kinds.${k}`)}</th>
-                <td>{balance.heard.byKind[k]}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </DataTable>
+      )}
+      <DataTable
+        caption={t('lists:balance.kindsCaption')}
+        columns={[t('lists:balance.columns.kind'), t('lists:balance.columns.contributions')]}
+      >
+        {CONTRIBUTION_KINDS.map((k) => (
+          <tr>
+            <th scope="row">{t(`lists:kinds.${k}`)}</th>
+            <td>{balance.heard.byKind[k]}</td>
+          </tr>
+        ))}
+      </DataTable>
 
       {balance.outreach.length ? (
         <>

@@ -15,7 +15,7 @@ import type { StaffEnv } from '../http/env.ts';
 import { Layout } from '../http/layout.tsx';
 import { requestCtx, staffRoute } from '../http/staff-auth.ts';
 import { BarChart, type ChartRow } from './kpi-charts.tsx';
-import { consoleLayout, formatDay, formatShare, type PageLayout } from './lists-layout.tsx';
+import { consoleLayout, DataTable, formatDay, formatShare, type PageLayout } from './lists-layout.tsx';
 
 export const KPI_PATH = '/console/kpi';
 
@@ -100,39 +100,34 @@ const KpiSection: FC<{ t: Translate; locale: Locale; group: KpiGroup; kpis: Kpi[
           rows={chartRows(t, locale, days)}
         />
       ) : null}
-      <div class="table-wrap">
-        <table>
-          <caption>{t('kpi:table.caption', { group: t(`kpi:groups.${group}`) })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('kpi:table.figure')}</th>
-              <th scope="col">{t('kpi:table.actual')}</th>
-              <th scope="col">{t('kpi:table.target')}</th>
-              <th scope="col">{t('kpi:table.verdict')}</th>
-              <th scope="col">{t('kpi:table.basis')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {kpis.map((k) => (
-              <tr>
-                <th scope="row">
-                  <a href={`#def-${k.id}`}>{t(`kpi:names.${k.id}`)}</a>
-                </th>
-                <td>{kpiValue(t, locale, k)}</td>
-                <td>{kpiTarget(t, locale, k)}</td>
-                <td>
-                  <span class="status">{kpiVerdict(t, k)}</span>
-                </td>
-                <td>
-                  {k.numerator !== null && k.denominator !== null
-                    ? t('kpi:table.ofCases', { numerator: k.numerator, denominator: k.denominator })
-                    : t('kpi:table.cases', { sample: k.sample })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={t('kpi:table.caption', { group: t(`kpi:groups.${group}`) })}
+        columns={[
+          t('kpi:table.figure'),
+          t('kpi:table.actual'),
+          t('kpi:table.target'),
+          t('kpi:table.verdict'),
+          t('kpi:table.basis'),
+        ]}
+      >
+        {kpis.map((k) => (
+          <tr>
+            <th scope="row">
+              <a href={`#def-${k.id}`}>{t(`kpi:names.${k.id}`)}</a>
+            </th>
+            <td>{kpiValue(t, locale, k)}</td>
+            <td>{kpiTarget(t, locale, k)}</td>
+            <td>
+              <span class="status">{kpiVerdict(t, k)}</span>
+            </td>
+            <td>
+              {k.numerator !== null && k.denominator !== null
+                ? t('kpi:table.ofCases', { numerator: k.numerator, denominator: k.denominator })
+                : t('kpi:table.cases', { sample: k.sample })}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <h3>{t('kpi:definitionsHeading', { group: t(`kpi:groups.${group}`) })}</h3>
       <dl class="summary-list">
         {kpis.map((k) => (
@@ -161,33 +156,24 @@ export const KpiPage: FC<{ layout: PageLayout; report: KpiReport }> = ({ layout,
       <section aria-labelledby="attendance-heading">
         <h2 id="attendance-heading">{t('kpi:attendance.heading')}</h2>
         <p>{t('kpi:attendance.intro')}</p>
-        <div class="table-wrap">
-          <table>
-            <caption>{t('kpi:attendance.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('kpi:attendance.group')}</th>
-                <th scope="col">{t('kpi:attendance.count')}</th>
-                <th scope="col">{t('kpi:attendance.share')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {PARTICIPANT_GROUPS.map((g: ParticipantGroup) => (
-                <tr>
-                  <th scope="row">{t(`kpi:participantGroups.${g}`)}</th>
-                  <td>{report.attendance[g] ?? 0}</td>
-                  <td>
-                    {formatShare(
-                      attendanceTotal ? (report.attendance[g] ?? 0) / attendanceTotal : null,
-                      locale,
-                      t,
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('kpi:attendance.caption')}
+          columns={[t('kpi:attendance.group'), t('kpi:attendance.count'), t('kpi:attendance.share')]}
+        >
+          {PARTICIPANT_GROUPS.map((g: ParticipantGroup) => (
+            <tr>
+              <th scope="row">{t(`kpi:participantGroups.${g}`)}</th>
+              <td>{report.attendance[g] ?? 0}</td>
+              <td>
+                {formatShare(
+                  attendanceTotal ? (report.attendance[g] ?? 0) / attendanceTotal : null,
+                  locale,
+                  t,
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </Layout>
   );

@@ -5,7 +5,7 @@
 import type { Locale } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import type { EvaluationList } from '../../src/lists/list-evaluation.ts';
-import type { ResponsibilityRow } from '../../src/lists/list-responsibility-items.ts';
+import { itemTerms, type ResponsibilityRow } from '../../src/lists/list-responsibility-items.ts';
 import type { SupervisionList } from '../../src/lists/list-supervision.ts';
 import { type CsvCell, toCsv } from '../../src/lists/to-csv.ts';
 import { localized } from './lists-layout.tsx';
@@ -54,18 +54,7 @@ export function responsibilityJson(today: string, items: ResponsibilityRow[], lo
       code: i.code,
       topicCode: i.topic.code,
       topicTitle: text(localized(i.topic.title, locale)),
-      title: i.title,
-      acceptanceCriteria: i.acceptanceCriteria,
-      language: i.lang,
-      department: i.department,
-      cooperatingDepartments: i.cooperatingDepartments,
-      assignedOn: i.assignedOn,
-      deadlineWorkingDays: i.deadlineWorkingDays,
-      dueOn: i.dueOn,
-      responseDueOn: i.responseDueOn,
-      status: i.status,
-      state: i.timing.state,
-      workingDaysLate: i.timing.workingDaysLate,
+      ...itemTerms(i),
       workingDaysLeft: i.timing.workingDaysLeft,
       responses: i.responses,
       silentDepartments: i.silentDepartments,

@@ -3,7 +3,7 @@
  * the reader's language, form values and the success banner that follows a POST-redirect-GET.
  */
 import type { Context } from 'hono';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { Locale, LocalizedText } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
@@ -54,6 +54,27 @@ export function formatShare(value: number | null, locale: Locale, t: Translate):
   if (value === null) return t('lists:common.noData');
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
 }
+
+/** A captioned table with one header cell per column; the rows come as children. */
+export const DataTable: FC<{ caption: Child; columns: readonly string[]; children?: Child }> = ({
+  caption,
+  columns,
+  children,
+}) => (
+  <div class="table-wrap">
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th scope="col">{column}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </div>
+);
 
 /** A day, marked up for machines and people. */
 export const Day: FC<{ iso: string; locale: Locale }> = ({ iso, locale }) => (

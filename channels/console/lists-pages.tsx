@@ -2,7 +2,7 @@
  * The three lists in the console: the responsibility list per topic with its items and progress, the
  * supervision list with escalations, the evaluation list with satisfaction per department.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { Locale, SatisfactionLevel } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import type { ResponsibilityItemDetail } from '../../src/lists/get-responsibility-item.ts';
@@ -19,6 +19,7 @@ import { Layout } from '../http/layout.tsx';
 import { BarChart } from './kpi-charts.tsx';
 import {
   BackLink,
+  DataTable,
   Day,
   DoneBanner,
   formatDay,
@@ -127,6 +128,30 @@ const Departments: FC<{
   </>
 );
 
+/** Where an item stands, with the departments that have not responded in time. */
+const TimingState: FC<{ row: Pick<ResponsibilityRow, 'timing' | 'silentDepartments'>; t: Translate }> = ({
+  row,
+  t,
+}) => (
+  <>
+    <span class="status">{timingText(t, row.timing)}</span>
+    {row.silentDepartments.length ? (
+      <>
+        <br />
+        {t('lists:item.silent', {
+          departments: row.silentDepartments.join(t('lists:common.separator')),
+        })}
+      </>
+    ) : null}
+  </>
+);
+
+const ItemLink: FC<{ item: Pick<ResponsibilityRow, 'id' | 'code' | 'lang' | 'title'> }> = ({ item }) => (
+  <a href={itemPath(item.id)}>
+    {item.code} <span lang={item.lang}>{item.title}</span>
+  </a>
+);
+
 // ---------------------------------------------------------------- responsibility list
 
 export const ListsOverviewPage: FC<{ layout: PageLayout; topics: ListTopic[]; done: Done }> = ({
@@ -144,38 +169,33 @@ export const ListsOverviewPage: FC<{ layout: PageLayout; topics: ListTopic[]; do
       {topics.length === 0 ? (
         <p>{t('lists:overview.empty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('lists:overview.caption')}</caption>
-            <thead>
+        <DataTable
+          caption={t('lists:overview.caption')}
+          columns={[
+            t('lists:columns.topic'),
+            t('lists:columns.topicStatus'),
+            t('lists:columns.items'),
+            t('lists:columns.completed'),
+            t('lists:columns.overdue'),
+          ]}
+        >
+          {topics.map((topic) => {
+            const title = localized(topic.title, locale);
+            return (
               <tr>
-                <th scope="col">{t('lists:columns.topic')}</th>
-                <th scope="col">{t('lists:columns.topicStatus')}</th>
-                <th scope="col">{t('lists:columns.items')}</th>
-                <th scope="col">{t('lists:columns.completed')}</th>
-                <th scope="col">{t('lists:columns.overdue')}</th>
+                <th scope="row">
+                  <a href={topicListPath(topic.id)}>
+                    {topic.code} <span lang={title.lang}>{title.text}</span>
+                  </a>
+                </th>
+                <td>{t(`topics:status.${topic.status}`)}</td>
+                <td>{topic.items}</td>
+                <td>{topic.completed}</td>
+                <td>{topic.overdue ? <strong>{topic.overdue}</strong> : topic.overdue}</td>
               </tr>
-            </thead>
-            <tbody>
-              {topics.map((topic) => {
-                const title = localized(topic.title, locale);
-                return (
-                  <tr>
-                    <th scope="row">
-                      <a href={topicListPath(topic.id)}>
-                        {topic.code} <span lang={title.lang}>{title.text}</span>
-                      </a>
-                    </th>
-                    <td>{t(`topics:status.${topic.status}`)}</td>
-                    <td>{topic.items}</td>
-                    <td>{topic.completed}</td>
-                    <td>{topic.overdue ? <strong>{topic.overdue}</strong> : topic.overdue}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
       <Exports t={t} files={['responsibility.csv', 'responsibility.json']} />
     </Layout>
@@ -219,63 +239,48 @@ export const TopicListPage: FC<{
       {items.length === 0 ? (
         <p>{t('lists:topic.empty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('lists:topic.caption', { code: topic.code })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('lists:columns.item')}</th>
-                <th scope="col">{t('lists:columns.unit')}</th>
-                <th scope="col">{t('lists:columns.deadline')}</th>
-                <th scope="col">{t('lists:columns.state')}</th>
-                <th scope="col">{t('lists:columns.progress')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr>
-                  <th scope="row">
-                    <a href={itemPath(item.id)}>
-                      {item.code} <span lang={item.lang}>{item.title}</span>
-                    </a>
-                  </th>
-                  <td>
-                    <Departments row={item} t={t} />
-                  </td>
-                  <td>
-                    {t('lists:item.workingDays', { days: item.deadlineWorkingDays })}
-                    <br />
-                    <Day iso={item.dueOn} locale={locale} />
-                  </td>
-                  <td>
-                    <span class="status">{timingText(t, item.timing)}</span>
-                    {item.silentDepartments.length ? (
-                      <>
-                        <br />
-                        {t('lists:item.silent', {
-                          departments: item.silentDepartments.join(t('lists:common.separator')),
-                        })}
-                      </>
-                    ) : null}
-                  </td>
-                  <td>
-                    {item.latestProgress ? (
-                      <>
-                        {item.latestProgress.percent !== null
-                          ? t('lists:item.percent', { percent: item.latestProgress.percent })
-                          : null}
-                        {item.latestProgress.percent !== null ? <br /> : null}
-                        <Day iso={item.latestProgress.reportedOn} locale={locale} />
-                      </>
-                    ) : (
-                      t('lists:item.noProgress')
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('lists:topic.caption', { code: topic.code })}
+          columns={[
+            t('lists:columns.item'),
+            t('lists:columns.unit'),
+            t('lists:columns.deadline'),
+            t('lists:columns.state'),
+            t('lists:columns.progress'),
+          ]}
+        >
+          {items.map((item) => (
+            <tr>
+              <th scope="row">
+                <ItemLink item={item} />
+              </th>
+              <td>
+                <Departments row={item} t={t} />
+              </td>
+              <td>
+                {t('lists:item.workingDays', { days: item.deadlineWorkingDays })}
+                <br />
+                <Day iso={item.dueOn} locale={locale} />
+              </td>
+              <td>
+                <TimingState row={item} t={t} />
+              </td>
+              <td>
+                {item.latestProgress ? (
+                  <>
+                    {item.latestProgress.percent !== null
+                      ? t('lists:item.percent', { percent: item.latestProgress.percent })
+                      : null}
+                    {item.latestProgress.percent !== null ? <br /> : null}
+                    <Day iso={item.latestProgress.reportedOn} locale={locale} />
+                  </>
+                ) : (
+                  t('lists:item.noProgress')
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Layout>
   );
@@ -312,6 +317,30 @@ const FieldError_: FC<{ t: Translate; name: string; error: string | undefined }>
     </span>
   ) : null;
 
+/** Label, hint and error of a one-control field, GOV.UK style; the control comes as children. */
+const LabelledField: FC<{
+  t: Translate;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children?: Child;
+}> = (p) => (
+  <div class={p.error ? 'field field-invalid' : 'field'}>
+    <label for={fieldId(p.name)}>{p.label}</label>
+    <Hint name={p.name} hint={p.hint} />
+    <FieldError_ t={p.t} name={p.name} error={p.error} />
+    {p.children}
+  </div>
+);
+
+const Hint: FC<{ name: string; hint: string | undefined }> = ({ name, hint }) =>
+  hint ? (
+    <span class="hint" id={`${fieldId(name)}-hint`}>
+      {hint}
+    </span>
+  ) : null;
+
 /** A labelled multi-line field, GOV.UK style. */
 export const TextArea: FC<{
   t: Translate;
@@ -322,14 +351,7 @@ export const TextArea: FC<{
   value?: string;
   rows?: number;
 }> = (p) => (
-  <div class={p.error ? 'field field-invalid' : 'field'}>
-    <label for={fieldId(p.name)}>{p.label}</label>
-    {p.hint ? (
-      <span class="hint" id={`${fieldId(p.name)}-hint`}>
-        {p.hint}
-      </span>
-    ) : null}
-    <FieldError_ t={p.t} name={p.name} error={p.error} />
+  <LabelledField t={p.t} name={p.name} label={p.label} hint={p.hint} error={p.error}>
     <textarea
       id={fieldId(p.name)}
       name={p.name}
@@ -339,7 +361,7 @@ export const TextArea: FC<{
     >
       {p.value ?? ''}
     </textarea>
-  </div>
+  </LabelledField>
 );
 
 /** A labelled one-line field, optionally numeric and short. */
@@ -352,14 +374,7 @@ export const Input: FC<{
   value?: string;
   numeric?: boolean;
 }> = (p) => (
-  <div class={p.error ? 'field field-invalid' : 'field'}>
-    <label for={fieldId(p.name)}>{p.label}</label>
-    {p.hint ? (
-      <span class="hint" id={`${fieldId(p.name)}-hint`}>
-        {p.hint}
-      </span>
-    ) : null}
-    <FieldError_ t={p.t} name={p.name} error={p.error} />
+  <LabelledField t={p.t} name={p.name} label={p.label} hint={p.hint} error={p.error}>
     <input
       id={fieldId(p.name)}
       name={p.name}
@@ -371,7 +386,7 @@ export const Input: FC<{
       aria-describedby={describedBy(p.name, Boolean(p.hint), p.error)}
       aria-invalid={p.error ? 'true' : undefined}
     />
-  </div>
+  </LabelledField>
 );
 
 /** Radios or checkboxes in a fieldset whose legend asks the question. */
@@ -388,11 +403,7 @@ export const Choices: FC<{
   <div class={p.error ? 'field field-invalid' : 'field'}>
     <fieldset aria-describedby={describedBy(p.name, Boolean(p.hint), p.error)}>
       <legend>{p.legend}</legend>
-      {p.hint ? (
-        <span class="hint" id={`${fieldId(p.name)}-hint`}>
-          {p.hint}
-        </span>
-      ) : null}
+      <Hint name={p.name} hint={p.hint} />
       <FieldError_ t={p.t} name={p.name} error={p.error} />
       <div class="radios">
         {p.options.map((option, index) => {
@@ -785,96 +796,74 @@ export const SupervisionPage: FC<{
       {data.attention.length === 0 ? (
         <p>{t('lists:supervision.noAttention')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>
-              {t('lists:supervision.attentionCaption', { date: formatDay(data.today, locale) })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('lists:columns.item')}</th>
-                <th scope="col">{t('lists:columns.topic')}</th>
-                <th scope="col">{t('lists:columns.unit')}</th>
-                <th scope="col">{t('lists:columns.deadline')}</th>
-                <th scope="col">{t('lists:columns.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.attention.map((item) => (
-                <tr>
-                  <th scope="row">
-                    <a href={itemPath(item.id)}>
-                      {item.code} <span lang={item.lang}>{item.title}</span>
-                    </a>
-                  </th>
-                  <td>{item.topic.code}</td>
-                  <td>
-                    <Departments row={item} t={t} />
-                  </td>
-                  <td>
-                    <Day iso={item.dueOn} locale={locale} />
-                  </td>
-                  <td>
-                    <span class="status">{timingText(t, item.timing)}</span>
-                    {item.silentDepartments.length ? (
-                      <>
-                        <br />
-                        {t('lists:item.silent', {
-                          departments: item.silentDepartments.join(t('lists:common.separator')),
-                        })}
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('lists:supervision.attentionCaption', { date: formatDay(data.today, locale) })}
+          columns={[
+            t('lists:columns.item'),
+            t('lists:columns.topic'),
+            t('lists:columns.unit'),
+            t('lists:columns.deadline'),
+            t('lists:columns.state'),
+          ]}
+        >
+          {data.attention.map((item) => (
+            <tr>
+              <th scope="row">
+                <ItemLink item={item} />
+              </th>
+              <td>{item.topic.code}</td>
+              <td>
+                <Departments row={item} t={t} />
+              </td>
+              <td>
+                <Day iso={item.dueOn} locale={locale} />
+              </td>
+              <td>
+                <TimingState row={item} t={t} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       <h2>{t('lists:supervision.handledHeading')}</h2>
       {data.handled.length === 0 ? (
         <p>{t('lists:supervision.noHandled')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('lists:supervision.handledCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('lists:columns.item')}</th>
-                <th scope="col">{t('lists:columns.flag')}</th>
-                <th scope="col">{t('lists:columns.flaggedOn')}</th>
-                <th scope="col">{t('lists:columns.handling')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.handled.map((e) => (
-                <tr>
-                  <th scope="row">
-                    <a href={itemPath(e.item.id)}>{e.item.code}</a>
-                  </th>
-                  <td>{t(`lists:flag.${e.kind}`, { department: e.department })}</td>
-                  <td>
-                    <Day iso={e.flaggedOn} locale={locale} />
-                  </td>
-                  <td>
-                    {e.resolvedAt ? t('lists:flag.resolved') : null}
-                    {e.resolvedAt && e.acknowledgedAt ? <br /> : null}
-                    {e.acknowledgedAt
-                      ? t('lists:flag.acknowledgedBy', { name: e.acknowledgedBy ?? t('lists:common.system') })
-                      : null}
-                    {e.acknowledgementNote ? (
-                      <>
-                        <br />
-                        {e.acknowledgementNote}
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('lists:supervision.handledCaption')}
+          columns={[
+            t('lists:columns.item'),
+            t('lists:columns.flag'),
+            t('lists:columns.flaggedOn'),
+            t('lists:columns.handling'),
+          ]}
+        >
+          {data.handled.map((e) => (
+            <tr>
+              <th scope="row">
+                <a href={itemPath(e.item.id)}>{e.item.code}</a>
+              </th>
+              <td>{t(`lists:flag.${e.kind}`, { department: e.department })}</td>
+              <td>
+                <Day iso={e.flaggedOn} locale={locale} />
+              </td>
+              <td>
+                {e.resolvedAt ? t('lists:flag.resolved') : null}
+                {e.resolvedAt && e.acknowledgedAt ? <br /> : null}
+                {e.acknowledgedAt
+                  ? t('lists:flag.acknowledgedBy', { name: e.acknowledgedBy ?? t('lists:common.system') })
+                  : null}
+                {e.acknowledgementNote ? (
+                  <>
+                    <br />
+                    {e.acknowledgementNote}
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Exports t={t} files={['supervision.csv', 'supervision.json']} />
     </Layout>
@@ -913,56 +902,51 @@ export const EvaluationPage: FC<{ layout: PageLayout; data: EvaluationList; targ
       {data.topics.length === 0 ? (
         <p>{t('lists:evaluation.noTopics')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('lists:evaluation.topicsCaption')}</caption>
-            <thead>
+        <DataTable
+          caption={t('lists:evaluation.topicsCaption')}
+          columns={[
+            t('lists:columns.topic'),
+            t('lists:columns.items'),
+            t('lists:columns.survey'),
+            t('lists:columns.responseRate'),
+            t('lists:columns.satisfaction'),
+          ]}
+        >
+          {data.topics.map((row) => {
+            const title = localized(row.topic.title, locale);
+            return (
               <tr>
-                <th scope="col">{t('lists:columns.topic')}</th>
-                <th scope="col">{t('lists:columns.items')}</th>
-                <th scope="col">{t('lists:columns.survey')}</th>
-                <th scope="col">{t('lists:columns.responseRate')}</th>
-                <th scope="col">{t('lists:columns.satisfaction')}</th>
+                <th scope="row">
+                  <a href={topicListPath(row.topic.id)}>
+                    {row.topic.code} <span lang={title.lang}>{title.text}</span>
+                  </a>
+                  <br />
+                  {t(`topics:status.${row.topic.status}`)}
+                </th>
+                <td>
+                  {t('lists:evaluation.itemsDone', {
+                    completed: row.completed,
+                    items: row.items,
+                    onTime: row.completedOnTime,
+                  })}
+                </td>
+                <td>
+                  {row.surveys.length
+                    ? row.surveys.join(t('lists:common.separator'))
+                    : t('lists:common.none')}
+                </td>
+                <td>
+                  {t('lists:evaluation.responses', {
+                    respondents: row.respondents,
+                    sent: row.deliveriesSent,
+                    rate: formatShare(row.responseRate, locale, t),
+                  })}
+                </td>
+                <td>{satisfactionText(t, locale, row.satisfaction)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data.topics.map((row) => {
-                const title = localized(row.topic.title, locale);
-                return (
-                  <tr>
-                    <th scope="row">
-                      <a href={topicListPath(row.topic.id)}>
-                        {row.topic.code} <span lang={title.lang}>{title.text}</span>
-                      </a>
-                      <br />
-                      {t(`topics:status.${row.topic.status}`)}
-                    </th>
-                    <td>
-                      {t('lists:evaluation.itemsDone', {
-                        completed: row.completed,
-                        items: row.items,
-                        onTime: row.completedOnTime,
-                      })}
-                    </td>
-                    <td>
-                      {row.surveys.length
-                        ? row.surveys.join(t('lists:common.separator'))
-                        : t('lists:common.none')}
-                    </td>
-                    <td>
-                      {t('lists:evaluation.responses', {
-                        respondents: row.respondents,
-                        sent: row.deliveriesSent,
-                        rate: formatShare(row.responseRate, locale, t),
-                      })}
-                    </td>
-                    <td>{satisfactionText(t, locale, row.satisfaction)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
 
       <h2>{t('lists:evaluation.departmentsHeading')}</h2>
@@ -997,54 +981,49 @@ export const EvaluationPage: FC<{ layout: PageLayout; data: EvaluationList; targ
               }))}
             />
           ) : null}
-          <div class="table-wrap">
-            <table>
-              <caption>{t('lists:evaluation.departmentsCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('lists:columns.department')}</th>
-                  <th scope="col">{t('lists:columns.items')}</th>
-                  <th scope="col">{t('lists:columns.overdue')}</th>
-                  <th scope="col">{t('lists:columns.satisfaction')}</th>
-                  <th scope="col">{t('lists:columns.levels')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.departments.map((d) => (
-                  <tr>
-                    <th scope="row">{d.department}</th>
-                    <td>
-                      {t('lists:evaluation.departmentItems', {
-                        items: d.items,
-                        leads: d.leads,
-                        completed: d.completed,
-                        onTime: d.completedOnTime,
-                      })}
-                    </td>
-                    <td>{d.overdue}</td>
-                    <td>
-                      {satisfactionText(t, locale, d.satisfaction)}
-                      {d.satisfaction.rate !== null ? (
-                        <>
-                          <br />
-                          {d.satisfaction.rate >= target - 1e-9
-                            ? t('lists:evaluation.targetMet', { target: targetText })
-                            : t('lists:evaluation.targetMissed', { target: targetText })}
-                        </>
-                      ) : null}
-                    </td>
-                    <td>
-                      {(Object.entries(d.satisfaction.counts) as [SatisfactionLevel, number][])
-                        .map(([level, n]) =>
-                          t('lists:evaluation.level', { level: t(`lists:levels.${level}`), n }),
-                        )
-                        .join(t('lists:common.separator'))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('lists:evaluation.departmentsCaption')}
+            columns={[
+              t('lists:columns.department'),
+              t('lists:columns.items'),
+              t('lists:columns.overdue'),
+              t('lists:columns.satisfaction'),
+              t('lists:columns.levels'),
+            ]}
+          >
+            {data.departments.map((d) => (
+              <tr>
+                <th scope="row">{d.department}</th>
+                <td>
+                  {t('lists:evaluation.departmentItems', {
+                    items: d.items,
+                    leads: d.leads,
+                    completed: d.completed,
+                    onTime: d.completedOnTime,
+                  })}
+                </td>
+                <td>{d.overdue}</td>
+                <td>
+                  {satisfactionText(t, locale, d.satisfaction)}
+                  {d.satisfaction.rate !== null ? (
+                    <>
+                      <br />
+                      {d.satisfaction.rate >= target - 1e-9
+                        ? t('lists:evaluation.targetMet', { target: targetText })
+                        : t('lists:evaluation.targetMissed', { target: targetText })}
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {(Object.entries(d.satisfaction.counts) as [SatisfactionLevel, number][])
+                    .map(([level, n]) =>
+                      t('lists:evaluation.level', { level: t(`lists:levels.${level}`), n }),
+                    )
+                    .join(t('lists:common.separator'))}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
       <Exports t={t} files={['evaluation.csv', 'evaluation-departments.csv', 'evaluation.json']} />

@@ -2,9 +2,13 @@
  * Route-test helpers for the lists, KPI and balance pages: signed-in staff (with a department for
  * liaisons) who can GET pages and POST forms with their CSRF token. Test-only.
  */
+
+import { createApp } from '../../src/app.ts';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { StaffRole } from '../../src/db/schema.ts';
 import { createStaff } from '../../src/staff/create-staff.ts';
+import { createTestAppDeps } from '../../src/testing/test-app-deps.ts';
+import { createTestDatabase } from '../../src/testing/test-database.ts';
 import { depsCtx, signInDirectly, TEST_PASSWORD } from './console-test-kit.ts';
 
 /** Anything that answers requests the way `Hono#request` does. */
@@ -21,6 +25,14 @@ export interface Member {
     form: Record<string, string | string[]>,
     options?: { csrf?: boolean },
   ): Promise<Response>;
+}
+
+/** A fresh database and app, the clock at 10:00 Beijing time on 1 September 2026, where these tests begin. */
+export async function listsTestApp() {
+  const database = await createTestDatabase();
+  const deps = createTestAppDeps(database);
+  deps.clock.set('2026-09-01T02:00:00Z');
+  return { database, deps, app: createApp(deps) };
 }
 
 let counter = 0;

@@ -4,16 +4,16 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
+import type { createApp } from '../../src/app.ts';
 import { communities } from '../../src/db/schema.ts';
 import { contribute, topicWithResult } from '../../src/lists/lists-test-kit.ts';
 import { insertResidents, newPlace } from '../../src/outreach/outreach-test-kit.ts';
-import { createTestAppDeps, type TestAppDeps } from '../../src/testing/test-app-deps.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
+import type { TestAppDeps } from '../../src/testing/test-app-deps.ts';
+import type { TestDatabase } from '../../src/testing/test-database.ts';
 import { createTopicInStatus } from '../../src/topics/topic-fixtures.ts';
 import type { Topic } from '../../src/topics/topic-lifecycle.ts';
 import { depsCtx } from './console-test-kit.ts';
-import { type Member, member } from './lists-test-kit.ts';
+import { listsTestApp, type Member, member } from './lists-test-kit.ts';
 
 let database: TestDatabase;
 let deps: TestAppDeps;
@@ -28,10 +28,7 @@ const ctx = () => ({ ...depsCtx(deps), clock: deps.clock });
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = createTestAppDeps(database);
-  deps.clock.set('2026-09-01T02:00:00Z');
-  app = createApp(deps);
+  ({ database, deps, app } = await listsTestApp());
   secretary = await member(app, deps, ['community_secretary']);
   supervisor = await member(app, deps, ['supervisor']);
   housing = await member(app, deps, ['department_liaison'], '区住建局');

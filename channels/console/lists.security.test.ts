@@ -3,16 +3,16 @@
  * staff-written text, signed-out downloads, and pages that a strict CSP would break.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
+import type { createApp } from '../../src/app.ts';
 import { responsibilityProgress } from '../../src/db/schema.ts';
 import { createResponsibilityItem } from '../../src/lists/create-responsibility-item.ts';
 import { topicWithResult } from '../../src/lists/lists-test-kit.ts';
 import { newPlace } from '../../src/outreach/outreach-test-kit.ts';
-import { createTestAppDeps, type TestAppDeps } from '../../src/testing/test-app-deps.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
+import type { TestAppDeps } from '../../src/testing/test-app-deps.ts';
+import type { TestDatabase } from '../../src/testing/test-database.ts';
 import type { Topic } from '../../src/topics/topic-lifecycle.ts';
 import { depsCtx } from './console-test-kit.ts';
-import { type Member, member } from './lists-test-kit.ts';
+import { listsTestApp, type Member, member } from './lists-test-kit.ts';
 
 let database: TestDatabase;
 let deps: TestAppDeps;
@@ -26,10 +26,7 @@ let itemId: string;
 const ctx = () => ({ ...depsCtx(deps), clock: deps.clock });
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = createTestAppDeps(database);
-  deps.clock.set('2026-09-01T02:00:00Z');
-  app = createApp(deps);
+  ({ database, deps, app } = await listsTestApp());
   secretary = await member(app, deps, ['community_secretary']);
   housing = await member(app, deps, ['department_liaison'], '区住建局');
   water = await member(app, deps, ['department_liaison'], '区水务局');

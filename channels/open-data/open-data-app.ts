@@ -12,7 +12,7 @@ import { type Locale, PARTICIPANT_GROUPS, type TopicStatus } from '../../src/db/
 import { isLocale } from '../../src/i18n/i18n.ts';
 import { computeKpis } from '../../src/kpi/compute-kpis.ts';
 import { listEvaluation } from '../../src/lists/list-evaluation.ts';
-import { listResponsibilityItems } from '../../src/lists/list-responsibility-items.ts';
+import { itemTerms, listResponsibilityItems } from '../../src/lists/list-responsibility-items.ts';
 import { listSupervision } from '../../src/lists/list-supervision.ts';
 import { CONTRIBUTION_KINDS } from '../../src/participation/contributions.ts';
 import { getParticipationBalance } from '../../src/participation/get-participation-balance.ts';
@@ -134,18 +134,7 @@ export function createOpenDataApp(deps: AppDeps, options: OpenDataOptions = {}):
           .map((i) => ({
             code: i.code,
             topicCode: i.topic.code,
-            title: i.title,
-            acceptanceCriteria: i.acceptanceCriteria,
-            language: i.lang,
-            department: i.department,
-            cooperatingDepartments: i.cooperatingDepartments,
-            assignedOn: i.assignedOn,
-            deadlineWorkingDays: i.deadlineWorkingDays,
-            dueOn: i.dueOn,
-            responseDueOn: i.responseDueOn,
-            status: i.status,
-            state: i.timing.state,
-            workingDaysLate: i.timing.workingDaysLate,
+            ...itemTerms(i),
             completedOn: i.completedOn,
           })),
       };

@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
+import type { createApp } from '../../src/app.ts';
 import { communities } from '../../src/db/schema.ts';
 import { completeResponsibilityItem } from '../../src/lists/complete-responsibility-item.ts';
 import { createResponsibilityItem } from '../../src/lists/create-responsibility-item.ts';
@@ -12,11 +12,12 @@ import { contribute, topicWithResult } from '../../src/lists/lists-test-kit.ts';
 import { superviseResponsibilityItems } from '../../src/lists/supervise-responsibility-items.ts';
 import { insertResidents, newPlace } from '../../src/outreach/outreach-test-kit.ts';
 import { setAffectedGroups } from '../../src/participation/set-affected-groups.ts';
-import { createTestAppDeps, type TestAppDeps } from '../../src/testing/test-app-deps.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
+import type { TestAppDeps } from '../../src/testing/test-app-deps.ts';
+import type { TestDatabase } from '../../src/testing/test-database.ts';
 import { createTopicInStatus } from '../../src/topics/topic-fixtures.ts';
 import type { Topic } from '../../src/topics/topic-lifecycle.ts';
 import { depsCtx } from '../console/console-test-kit.ts';
+import { listsTestApp } from '../console/lists-test-kit.ts';
 import { checkSchema } from './json-schema-check.ts';
 
 type Doc = {
@@ -39,10 +40,7 @@ let hidden: Topic;
 const ctx = () => ({ ...depsCtx(deps), clock: deps.clock });
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = createTestAppDeps(database);
-  deps.clock.set('2026-09-01T02:00:00Z');
-  app = createApp(deps);
+  ({ database, deps, app } = await listsTestApp());
   const { community } = await newPlace(database.db);
   await database.db
     .update(communities)

@@ -3,7 +3,7 @@
  * no internal topic; and it is read-only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.ts';
+import type { createApp } from '../../src/app.ts';
 import { acknowledgeEscalation } from '../../src/lists/acknowledge-escalation.ts';
 import { completeResponsibilityItem } from '../../src/lists/complete-responsibility-item.ts';
 import { createResponsibilityItem } from '../../src/lists/create-responsibility-item.ts';
@@ -12,11 +12,12 @@ import { contribute, insertStaff, topicWithResult } from '../../src/lists/lists-
 import { reportProgress } from '../../src/lists/report-progress.ts';
 import { superviseResponsibilityItems } from '../../src/lists/supervise-responsibility-items.ts';
 import { insertResidents, newPlace } from '../../src/outreach/outreach-test-kit.ts';
-import { createTestAppDeps, type TestAppDeps } from '../../src/testing/test-app-deps.ts';
-import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
+import type { TestAppDeps } from '../../src/testing/test-app-deps.ts';
+import type { TestDatabase } from '../../src/testing/test-database.ts';
 import { createTopicInStatus } from '../../src/topics/topic-fixtures.ts';
 import type { Topic } from '../../src/topics/topic-lifecycle.ts';
 import { depsCtx } from '../console/console-test-kit.ts';
+import { listsTestApp } from '../console/lists-test-kit.ts';
 import { openApiDocument } from './openapi.ts';
 
 let database: TestDatabase;
@@ -39,10 +40,7 @@ const SECRETS = [
 const ctx = () => ({ ...depsCtx(deps), clock: deps.clock });
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  deps = createTestAppDeps(database);
-  deps.clock.set('2026-09-01T02:00:00Z');
-  app = createApp(deps);
+  ({ database, deps, app } = await listsTestApp());
   const { community } = await newPlace(database.db);
   topic = await topicWithResult(ctx(), community.id);
   internal = await createTopicInStatus(ctx(), 'screening', {

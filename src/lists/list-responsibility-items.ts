@@ -41,6 +41,24 @@ export interface ResponsibilityRow extends ResponsibilityItem {
   openFlags: number;
 }
 
+/** An item's terms and where it stands, as both the list export and the open data publish them. */
+export function itemTerms(i: ResponsibilityRow) {
+  return {
+    title: i.title,
+    acceptanceCriteria: i.acceptanceCriteria,
+    language: i.lang,
+    department: i.department,
+    cooperatingDepartments: i.cooperatingDepartments,
+    assignedOn: i.assignedOn,
+    deadlineWorkingDays: i.deadlineWorkingDays,
+    dueOn: i.dueOn,
+    responseDueOn: i.responseDueOn,
+    status: i.status,
+    state: i.timing.state,
+    workingDaysLate: i.timing.workingDaysLate,
+  };
+}
+
 /**
  * The responsibility list with where each item stands today: deadline state in working days, which
  * departments have responded, the latest progress and open supervision flags. By topic, then item.
