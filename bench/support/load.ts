@@ -81,12 +81,13 @@ export async function openLoop(
   let failed = 0;
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
-  const tickMs = 10;
-  const perTick = (perSecond * tickMs) / 1000;
+  // Each request leaves once it is due, never early: a request sent ahead of its time would be
+  // charged less than the wait a real sender sees. A short tick keeps the lateness small.
+  const tickMs = 1;
   let sent = 0;
   while (sent < requests.length) {
     const elapsed = performance.now() - started;
-    const due = Math.min(requests.length, Math.floor((elapsed / tickMs + 1) * perTick));
+    const due = Math.min(requests.length, Math.floor((elapsed * perSecond) / 1000) + 1);
     for (; sent < due; sent += 1) {
       const request = requests[sent] as PreparedRequest;
       const dueAt = started + (sent / perSecond) * 1000;

@@ -10,7 +10,12 @@ import { bodyLimit } from 'hono/body-limit';
 import twilio from 'twilio';
 import type { AppEnv } from '../../src/app.ts';
 import type { AppDeps } from '../../src/app-deps.ts';
-import { handleSmsReply } from '../../src/conversations/handle-sms-reply.ts';
+import {
+  type HandleSmsReplyInput,
+  handleSmsReplies,
+  type SmsReplyResult,
+} from '../../src/conversations/handle-sms-reply.ts';
+import { coalesceCalls } from '../../src/core/coalesce-calls.ts';
 import type { Ctx } from '../../src/core/context.ts';
 
 export const SMS_INBOUND_PATH = '/channels/sms/inbound';
@@ -61,9 +66,33 @@ function twiml(reply: string | undefined): string {
   return xml;
 }
 
+/**
+ * Messages handled together: one read and one write for all of them (ADR 0013). Under load, a batch
+ * holds what arrived while the previous one was being written; two batches in flight let one be read
+ * while the other is written.
+ */
+const MAX_BATCH = 64;
+const MAX_BATCHES_IN_FLIGHT = 2;
+
 /** `POST /channels/sms/inbound` as a sub-app; mount it at '/'. */
 export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const batchCtx: Ctx = {
+    actor: { type: 'resident', via: 'sms' },
+    db: deps.database.db,
+    clock: deps.clock,
+    log: deps.log.child({ component: 'sms-inbound' }),
+    pii: deps.pii,
+  };
+  const handle = coalesceCalls<HandleSmsReplyInput, SmsReplyResult>({
+    run: (inputs) => handleSmsReplies(batchCtx, inputs),
+    // One sender's messages are answered one after another, in order. Twilio gives every number in
+    // one form (E.164); should two forms of one number meet in a batch, the batch itself sends the
+    // second message down the transactional path.
+    keyOf: (input) => input.from,
+    maxBatch: MAX_BATCH,
+    maxInFlight: MAX_BATCHES_IN_FLIGHT,
+  });
   const t = deps.i18n.forLocale(deps.config.defaultLocale);
   const refuse = (c: Context<AppEnv>, status: 400 | 403 | 413, code: ErrorCode, message: string) =>
     c.json({ error: { code, message, requestId: c.get('requestId') ?? '' } }, status);
@@ -84,7 +113,7 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
       return limitStreamedBody(c, next);
     },
     async (c) => {
-      const log = deps.log.child({ requestId: c.get('requestId'), component: 'sms-inbound' });
+      const requestId = c.get('requestId');
       const contentType = c.req.header('content-type') ?? '';
       if (!/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType)) {
         return refuse(c, 400, 'malformed_request', t('sms:inbound.error.notForm'));
@@ -98,8 +127,8 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
       const signature = c.req.header('x-twilio-signature');
       const url = signedUrl(deps.config.publicBaseUrl, c.req.url);
       if (!authToken || !signature || !twilio.validateRequest(authToken, signature, url, params)) {
-        log.warn(
-          { hasSignature: Boolean(signature), configured: Boolean(authToken) },
+        batchCtx.log.warn(
+          { requestId, hasSignature: Boolean(signature), configured: Boolean(authToken) },
           'inbound sms refused: signature missing or invalid',
         );
         return refuse(c, 403, 'forbidden', t('sms:inbound.error.forbidden'));
@@ -113,14 +142,7 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
       if (!from)
         return refuse(c, 400, 'malformed_request', t('sms:inbound.error.badField', { field: 'From' }));
 
-      const ctx: Ctx = {
-        actor: { type: 'resident', via: 'sms' },
-        db: deps.database.db,
-        clock: deps.clock,
-        log,
-        pii: deps.pii,
-      };
-      const result = await handleSmsReply(ctx, {
+      const result = await handle({
         messageSid,
         from,
         body: single(params.Body) ?? '',
@@ -129,8 +151,9 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
         defaultLocale: deps.config.defaultLocale,
         i18n: deps.i18n,
       });
-      log.info(
+      batchCtx.log.info(
         {
+          requestId,
           intakeId: result.intakeId,
           kind: result.kind,
           duplicate: result.duplicate,

@@ -221,6 +221,38 @@ describe('POST /channels/sms/inbound: a three-question survey, one question per 
       questions[1]!.id,
     );
   });
+
+  it('answers 30 residents replying at once, each to their own question, and two messages of one in order', async () => {
+    const { survey, questions } = await newSurvey(database.db, THREE_QUESTIONS);
+    const residents = await Promise.all(Array.from({ length: 30 }, () => residentWithPhone(sms.ctx())));
+    for (const resident of residents) {
+      await promptSurveyQuestion(sms.ctx(), resident.id, survey, questions[0]!.id);
+    }
+    const [keen] = residents;
+
+    const results = await Promise.all([
+      ...residents.map((resident) => send(resident.phone, '满意')),
+      send(keen!.phone, '很不满意'),
+    ]);
+    expect(results.slice(0, 30).map((r) => r.replies[0])).toEqual(
+      Array.from({ length: 30 }, () => expect.stringMatching(/^已记录。（2\/3）/)),
+    );
+    // The second message of the same resident answers the second question, after the first.
+    expect(results[30]!.replies).toEqual([expect.stringMatching(/^已记录。（3\/3）/)]);
+    const answers = await database.db
+      .select({ residentId: surveyAnswers.residentId, questionId: surveyAnswers.questionId })
+      .from(surveyAnswers)
+      .where(eq(surveyAnswers.surveyId, survey.id));
+    expect(answers).toHaveLength(31);
+    expect(answers.filter((a) => a.residentId === keen!.id).map((a) => a.questionId)).toEqual(
+      expect.arrayContaining([questions[0]!.id, questions[1]!.id]),
+    );
+    for (const resident of residents.slice(1)) {
+      expect((await getPendingPrompt(sms.ctx(), { residentId: resident.id }))?.question?.id).toBe(
+        questions[1]!.id,
+      );
+    }
+  });
 });
 
 describe('POST /channels/sms/inbound with no context', () => {

@@ -18,7 +18,7 @@ import {
   THREE_QUESTIONS,
 } from './conversation-test-kit.ts';
 import { getPendingPrompt } from './get-pending-prompt.ts';
-import { handleSmsReply } from './handle-sms-reply.ts';
+import { handleSmsReplies, handleSmsReply } from './handle-sms-reply.ts';
 
 let database: TestDatabase;
 
@@ -73,6 +73,38 @@ describe('handleSmsReply with messages arriving together', () => {
       const replies = results[i]!.map((r) => r.reply ?? '');
       expect(replies.filter((r) => r.includes('（2/3）'))).toHaveLength(1);
       expect(replies.filter((r) => r.includes('（3/3）'))).toHaveLength(1);
+    }
+  });
+
+  it('answers batches from two web processes that share senders in opposite orders, without deadlock', async () => {
+    const cases = await Promise.all(Array.from({ length: RESIDENTS }, surveyAtFirstQuestion));
+    const newcomers = Array.from({ length: 3 }, newPhone);
+    const repeatedSids = newcomers.map(() => sid());
+    const forward = [
+      ...cases.map(({ resident }) => sms(resident.phone, '1')),
+      ...newcomers.map((phone, i) => sms(phone, '楼道灯坏了', repeatedSids[i])),
+    ];
+    const backward = [
+      ...cases.map(({ resident }) => sms(resident.phone, '2')),
+      ...newcomers.map((phone, i) => sms(phone, '楼道灯坏了', repeatedSids[i])),
+    ].reverse();
+    const [a, b] = await Promise.all([handleSmsReplies(ctx(), forward), handleSmsReplies(ctx(), backward)]);
+
+    expect([...a, ...b].filter((settled) => !settled.ok)).toEqual([]);
+    for (const { resident, questions } of cases) {
+      const answers = await database.db
+        .select({ questionId: surveyAnswers.questionId })
+        .from(surveyAnswers)
+        .where(eq(surveyAnswers.residentId, resident.id));
+      expect(answers.map((x) => x.questionId).sort()).toEqual([questions[0]!.id, questions[1]!.id].sort());
+    }
+    for (const [i, phone] of newcomers.entries()) {
+      expect(
+        await database.db.select().from(residents).where(eq(residents.phoneHash, ctx().pii.phoneHash(phone))),
+      ).toHaveLength(1);
+      expect(
+        await database.db.select().from(intakes).where(eq(intakes.externalId, repeatedSids[i]!)),
+      ).toHaveLength(1);
     }
   });
 

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { Settled } from '../core/coalesce-calls.ts';
 import { type Ctx, withDb } from '../core/context.ts';
 import { type IntakeKind, type Locale, pendingPrompts, residents } from '../db/schema.ts';
 import { getI18n, type I18n } from '../i18n/i18n.ts';
@@ -7,7 +8,7 @@ import { replyToProxyConfirmation } from '../proxy/reply-to-proxy-confirmation.t
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import { advancePendingPrompt } from './advance-pending-prompt.ts';
-import { type AnsweredSms, type AnswerSmsInput, answerSmsAtOnce, replyLocale } from './answer-sms-at-once.ts';
+import { type AnsweredSms, type AnswerSmsInput, answerSmsBatch, replyLocale } from './answer-sms-batch.ts';
 import { clearPendingPrompt } from './clear-pending-prompt.ts';
 import { getPendingPrompt, type PendingPrompt } from './get-pending-prompt.ts';
 import { interpretReply } from './interpret-reply.ts';
@@ -104,18 +105,9 @@ async function applyEffect(
   }
 }
 
-/**
- * Handles one inbound SMS: finds the resident, reads it in the light of what they were last asked,
- * stores it (whatever it meant; once per message id), moves the conversation on and composes the
- * reply in the resident's language: stored preference, else the message's, else the default.
- *
- * Most messages take two round trips (`answerSmsAtOnce`: one read, one atomic write); opt-outs,
- * opt-ins, proxy confirmations and messages that met a concurrent change take the transactional path.
- */
-export async function handleSmsReply(ctx: Ctx, input: HandleSmsReplyInput): Promise<SmsReplyResult> {
-  const i18n = input.i18n ?? getI18n();
+function readingOf(input: HandleSmsReplyInput): AnswerSmsInput {
   const body = input.body.length > MAX_BODY ? input.body.slice(0, MAX_BODY) : input.body;
-  const reading: AnswerSmsInput = {
+  return {
     messageSid: input.messageSid,
     from: input.from,
     body,
@@ -123,16 +115,18 @@ export async function handleSmsReply(ctx: Ctx, input: HandleSmsReplyInput): Prom
     receivedAt: input.receivedAt,
     helpPhone: input.helpPhone,
     defaultLocale: input.defaultLocale,
-    i18n,
+    i18n: input.i18n ?? getI18n(),
   };
-  const answered = (await answerSmsAtOnce(ctx, reading)) ?? (await answerInTransaction(ctx, reading));
+}
+
+function resultOf(ctx: Ctx, reading: AnswerSmsInput, answered: AnsweredSms): SmsReplyResult {
   if (!answered.duplicate) {
     ctx.log.debug(
       { intakeId: answered.intakeId, meaning: answered.meaning, kind: answered.outcome.kind },
       'sms reply handled',
     );
   }
-  const text = renderSmsReply(i18n, answered.outcome);
+  const text = renderSmsReply(reading.i18n, answered.outcome);
   return {
     ...(text === undefined ? {} : { reply: text }),
     locale: answered.outcome.locale,
@@ -140,6 +134,42 @@ export async function handleSmsReply(ctx: Ctx, input: HandleSmsReplyInput): Prom
     intakeId: answered.intakeId,
     kind: answered.outcome.kind,
   };
+}
+
+/**
+ * Handles inbound SMS: finds each sender, reads the message in the light of what they were last asked,
+ * stores it (whatever it meant; once per message id), moves the conversation on and composes the
+ * reply in the resident's language: stored preference, else the message's, else the default.
+ *
+ * A batch of messages from different senders takes two round trips in all (`answerSmsBatch`: one
+ * read, one atomic write); opt-outs, opt-ins, proxy confirmations, a second message from the same
+ * sender and messages that met a concurrent change take the transactional path, one each. Each
+ * message settles on its own: one that fails does not fail the others.
+ */
+export async function handleSmsReplies(
+  ctx: Ctx,
+  inputs: readonly HandleSmsReplyInput[],
+): Promise<Settled<SmsReplyResult>[]> {
+  const readings = inputs.map(readingOf);
+  const atOnce = await answerSmsBatch(ctx, readings);
+  return Promise.all(
+    readings.map(async (reading, i): Promise<Settled<SmsReplyResult>> => {
+      try {
+        const answered = atOnce[i] ?? (await answerInTransaction(ctx, reading));
+        return { ok: true, value: resultOf(ctx, reading, answered) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }),
+  );
+}
+
+/** One inbound SMS (see `handleSmsReplies`). */
+export async function handleSmsReply(ctx: Ctx, input: HandleSmsReplyInput): Promise<SmsReplyResult> {
+  const [settled] = await handleSmsReplies(ctx, [input]);
+  if (!settled) throw new Error('no result for the message');
+  if (!settled.ok) throw settled.error;
+  return settled.value;
 }
 
 /** The same, one statement at a time inside a transaction that holds the resident and their prompt. */

@@ -373,6 +373,19 @@ function buildLexicon(): Entry[] {
 
 const LEXICON = buildLexicon();
 
+/**
+ * The lexicon by first character, each list longest word first like the lexicon itself: a reply is
+ * matched against the few words that can start where it stands, not against every word.
+ */
+const LEXICON_BY_FIRST = new Map<string, Entry[]>();
+for (const entry of LEXICON) {
+  const first = entry.word[0] as string;
+  const list = LEXICON_BY_FIRST.get(first);
+  if (list) list.push(entry);
+  else LEXICON_BY_FIRST.set(first, [entry]);
+}
+const NO_ENTRIES: readonly Entry[] = [];
+
 /** Lower-cases ASCII only: every other script is matched as written, and lengths never change. */
 function asciiLower(text: string): string {
   return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -469,7 +482,7 @@ function matchToken(s: string, pos: number, afterPrefix = false): Match | undefi
     const han = hanNumberMatch(s, pos);
     consider(han, han ? han.end - pos : 0);
   }
-  for (const entry of LEXICON) {
+  for (const entry of LEXICON_BY_FIRST.get(s[pos] ?? '') ?? NO_ENTRIES) {
     if (best && entry.word.length <= best.length) break;
     if (afterPrefix && (entry.token.kind === 'number' || (entry.weak && entry.word.length === 1))) continue;
     if (!s.startsWith(entry.word, pos)) continue;

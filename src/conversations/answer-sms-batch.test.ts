@@ -5,7 +5,7 @@ import { demands, intakes, opinions, pendingPrompts, residents, surveyAnswers } 
 import { getI18n } from '../i18n/i18n.ts';
 import { createTestCtx } from '../testing/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { answerSmsAtOnce } from './answer-sms-at-once.ts';
+import { type AnswerSmsInput, answerSmsBatch } from './answer-sms-batch.ts';
 import {
   newPhone,
   newSurvey,
@@ -18,8 +18,8 @@ import {
 import { getPendingPrompt } from './get-pending-prompt.ts';
 import { handleSmsReply } from './handle-sms-reply.ts';
 import { interpretReply } from './interpret-reply.ts';
-import { readSmsReplyContext } from './read-sms-reply-context.ts';
-import { recordSmsReply, type SmsReplyRecord } from './record-sms-reply.ts';
+import { readSmsReplyContexts, type SmsReplyContextKey } from './read-sms-reply-contexts.ts';
+import { recordSmsReplies, type SmsReplyRecord } from './record-sms-replies.ts';
 import { setPendingPrompt } from './set-pending-prompt.ts';
 
 let database: TestDatabase;
@@ -49,6 +49,21 @@ function message(from: string, body: string, messageSid = sid()) {
   };
 }
 
+async function answerSmsAtOnce(c: ReturnType<typeof ctx>, input: AnswerSmsInput) {
+  const [answered] = await answerSmsBatch(c, [input]);
+  return answered;
+}
+
+async function readSmsReplyContext(c: ReturnType<typeof ctx>, key: SmsReplyContextKey) {
+  const [read] = await readSmsReplyContexts(c, [key]);
+  return read!;
+}
+
+async function recordSmsReply(c: ReturnType<typeof ctx>, record: SmsReplyRecord) {
+  const [written] = await recordSmsReplies(c, [record]);
+  return written;
+}
+
 function intakesOf(messageSid: string) {
   return database.db.select().from(intakes).where(eq(intakes.externalId, messageSid));
 }
@@ -75,7 +90,7 @@ function bareIntake(
   };
 }
 
-describe('answerSmsAtOnce (one read, one write)', () => {
+describe('answerSmsBatch with one message (one read, one write)', () => {
   it('stores a first message from a new number: the resident, the intake and the demand', async () => {
     const c = ctx();
     const phone = newPhone();
@@ -162,7 +177,7 @@ describe('answerSmsAtOnce (one read, one write)', () => {
   });
 });
 
-describe('recordSmsReply (the one statement)', () => {
+describe('recordSmsReplies (the one statement)', () => {
   it('writes nothing when the prompt changed between the read and the write', async () => {
     const c = ctx();
     const { survey, questions } = await newSurvey(c.db, THREE_QUESTIONS);
@@ -187,6 +202,7 @@ describe('recordSmsReply (the one statement)', () => {
       },
       intake: bareIntake(messageSid, resident.id),
       effect: { type: 'none' },
+      at: c.clock.now(),
     });
     expect(written).toBe(false);
     expect(await intakesOf(messageSid)).toHaveLength(0);
@@ -214,6 +230,7 @@ describe('recordSmsReply (the one statement)', () => {
       },
       intake: bareIntake(messageSid, newId),
       effect: { type: 'none' },
+      at: now,
     });
     expect(written).toBe(false);
     expect(await intakesOf(messageSid)).toHaveLength(0);
@@ -240,6 +257,7 @@ describe('recordSmsReply (the one statement)', () => {
             createdAt: c.clock.now(),
           },
         },
+        at: c.clock.now(),
       };
     };
     expect(await recordSmsReply(c, record())).toBe(true);
@@ -251,5 +269,138 @@ describe('recordSmsReply (the one statement)', () => {
       .innerJoin(intakes, eq(intakes.id, demands.intakeId))
       .where(and(eq(intakes.externalId, messageSid), eq(demands.residentId, resident.id)));
     expect(stored).toHaveLength(1);
+  });
+});
+
+describe('answerSmsBatch with messages from several senders', () => {
+  it('answers each message of the batch as it would have been answered alone', async () => {
+    const c = ctx();
+    const topic = await newTopic(c.db);
+    const { survey, questions } = await newSurvey(c.db, THREE_QUESTIONS, topic.id);
+    const surveyed = await residentWithPhone(c);
+    await promptSurveyQuestion(c, surveyed.id, survey, questions[0]!.id);
+    const noticed = await residentWithPhone(c);
+    await promptTopicNotice(c, noticed.id, topic.id);
+    const repeatedSid = sid();
+    const repeated = await answerSmsAtOnce(c, message(newPhone(), '垃圾站太臭了', repeatedSid));
+    const newcomer = newPhone();
+    const leaving = await residentWithPhone(c);
+
+    const batch = [
+      message(surveyed.phone, '满意'),
+      message(noticed.phone, '2 太吵了'),
+      message(newcomer, '小区东门的路灯坏了一个月了'),
+      message(newPhone(), '还是很臭', repeatedSid),
+      message(leaving.phone, 'TD'),
+    ];
+    const answers = await answerSmsBatch(c, batch);
+
+    expect(answers[0]).toMatchObject({ meaning: 'survey_answer', outcome: { messageKey: 'sms:survey.next' } });
+    expect(
+      await database.db.select().from(surveyAnswers).where(eq(surveyAnswers.intakeId, answers[0]!.intakeId)),
+    ).toMatchObject([{ questionId: questions[0]!.id, answer: 'satisfied' }]);
+    expect((await getPendingPrompt(c, { residentId: surveyed.id }))?.question?.id).toBe(questions[1]!.id);
+
+    expect(
+      await database.db.select().from(opinions).where(eq(opinions.intakeId, answers[1]!.intakeId)),
+    ).toMatchObject([{ topicId: topic.id, residentId: noticed.id, stance: 'oppose', text: '太吵了' }]);
+
+    const [created] = await database.db
+      .select()
+      .from(residents)
+      .where(eq(residents.phoneHash, c.pii.phoneHash(newcomer)));
+    expect(
+      await database.db.select().from(demands).where(eq(demands.intakeId, answers[2]!.intakeId)),
+    ).toMatchObject([{ residentId: created!.id, text: '小区东门的路灯坏了一个月了' }]);
+
+    expect(answers[3]).toEqual({ intakeId: repeated!.intakeId, outcome: repeated!.outcome, duplicate: true });
+    // An opt-out is audited and confirmed: the transactional path's work.
+    expect(answers[4]).toBeUndefined();
+    expect(await intakesOf(batch[4]!.messageSid)).toHaveLength(0);
+  });
+
+  it('takes one message per sender and leaves a second one for the transactional path', async () => {
+    const c = ctx();
+    const { survey, questions } = await newSurvey(c.db, THREE_QUESTIONS);
+    const resident = await residentWithPhone(c);
+    await promptSurveyQuestion(c, resident.id, survey, questions[0]!.id);
+
+    const [first, second] = await answerSmsBatch(c, [
+      message(resident.phone, '1'),
+      message(resident.phone, '2'),
+    ]);
+    expect(first).toMatchObject({ meaning: 'survey_answer' });
+    expect(second).toBeUndefined();
+    // Answered once: the survey moved on by one question, not two.
+    expect((await getPendingPrompt(c, { residentId: resident.id }))?.question?.id).toBe(questions[1]!.id);
+    expect(
+      await database.db.select().from(surveyAnswers).where(eq(surveyAnswers.residentId, resident.id)),
+    ).toHaveLength(1);
+  });
+});
+
+describe('recordSmsReplies with several messages', () => {
+  it('writes the messages whose preconditions hold and reports the one whose prompt changed', async () => {
+    const c = ctx();
+    const { survey, questions } = await newSurvey(c.db, THREE_QUESTIONS);
+    const moved = await residentWithPhone(c);
+    await promptSurveyQuestion(c, moved.id, survey, questions[0]!.id);
+    const steady = await residentWithPhone(c);
+    await promptSurveyQuestion(c, steady.id, survey, questions[0]!.id);
+    const [movedRead, steadyRead] = await readSmsReplyContexts(c, [
+      { phoneHash: c.pii.phoneHash(moved.phone), messageSid: sid(), topicNumber: undefined },
+      { phoneHash: c.pii.phoneHash(steady.phone), messageSid: sid(), topicNumber: undefined },
+    ]);
+    await handleSmsReply(c, { ...message(moved.phone, '1'), helpPhone: '12345' });
+
+    const advance = { type: 'advance', toQuestionId: questions[1]!.id } as const;
+    const [movedSid, steadySid] = [sid(), sid()];
+    const written = await recordSmsReplies(c, [
+      {
+        prompt: { residentId: moved.id, version: movedRead!.prompt!.version, change: advance },
+        intake: bareIntake(movedSid, moved.id),
+        effect: { type: 'none' },
+        at: c.clock.now(),
+      },
+      {
+        prompt: { residentId: steady.id, version: steadyRead!.prompt!.version, change: advance },
+        intake: bareIntake(steadySid, steady.id),
+        effect: { type: 'none' },
+        at: c.clock.now(),
+      },
+    ]);
+    expect(written).toEqual([false, true]);
+    expect(await intakesOf(movedSid)).toHaveLength(0);
+    expect(await intakesOf(steadySid)).toHaveLength(1);
+    expect((await getPendingPrompt(c, { residentId: steady.id }))?.question?.id).toBe(questions[1]!.id);
+  });
+
+  it('writes nothing of the batch when one of its records breaks a constraint', async () => {
+    const c = ctx();
+    const resident = await residentWithPhone(c);
+    const [goodSid, badSid] = [sid(), sid()];
+    const bad = bareIntake(badSid, resident.id);
+    const attempt = recordSmsReplies(c, [
+      { intake: bareIntake(goodSid, resident.id), effect: { type: 'none' }, at: c.clock.now() },
+      {
+        intake: { ...bad, kind: 'opinion' },
+        effect: {
+          type: 'opinion',
+          // A topic that does not exist: the foreign key refuses the opinion.
+          values: {
+            intakeId: bad.id,
+            topicId: randomUUID(),
+            residentId: resident.id,
+            stance: 'support',
+            channel: 'sms',
+            createdAt: c.clock.now(),
+          },
+        },
+        at: c.clock.now(),
+      },
+    ]);
+    await expect(attempt).rejects.toThrow();
+    expect(await intakesOf(goodSid)).toHaveLength(0);
+    expect(await intakesOf(badSid)).toHaveLength(0);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The common path of an inbound SMS in two round trips: one query reads the whole context, the reply
- * is understood and planned in memory, one statement writes everything (`recordSmsReply`). Returns
- * undefined whenever the message needs the transactional path instead: opt-out and opt-in (audited,
- * confirmed once), prompt kinds and effects this path does not know, and any precondition that failed
- * between the read and the write (a concurrent answer, a concurrent first contact, a repeat).
+ * The common path of inbound SMS, a batch at a time in two round trips: one query reads every
+ * message's context, each reply is understood and planned in memory, one statement writes them all
+ * (`recordSmsReplies`). A message gets undefined whenever it needs the transactional path instead:
+ * opt-out and opt-in (audited, confirmed once), prompt kinds and effects this path does not know, and
+ * any precondition that failed between the read and the write (a concurrent answer, a concurrent
+ * first contact, a repeat).
  */
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../core/context.ts';
@@ -24,8 +25,8 @@ import { parseTopicRef } from '../topics/find-topic-by-code.ts';
 import type { PendingPrompt } from './get-pending-prompt.ts';
 import { guessLocale } from './guess-locale.ts';
 import type { Interpretation } from './interpretation.ts';
-import { readSmsReplyContext, type SmsReplyContext } from './read-sms-reply-context.ts';
-import { type PromptChange, recordSmsReply } from './record-sms-reply.ts';
+import { readSmsReplyContexts, type SmsReplyContext } from './read-sms-reply-contexts.ts';
+import { type PromptChange, recordSmsReplies, type SmsReplyRecord } from './record-sms-replies.ts';
 import { type ConversationEffect, type Meaning, resolveReply } from './resolve-reply.ts';
 
 // "HELP", "STOP", "START" are typed by Chinese-speaking residents too: no evidence of language.
@@ -42,7 +43,7 @@ const PROMPTS_ANSWERED_AT_ONCE: ReadonlySet<PromptKind> = new Set(['survey_quest
 const phoneHashes = new Map<string, string | null>();
 const PHONE_HASHES_KEPT = 20_000;
 
-function senderHash(ctx: Ctx, from: string): string | undefined {
+export function senderHash(ctx: Ctx, from: string): string | undefined {
   const key = ctx.pii.opaqueHash(`sms-from:${from}`);
   let hash = phoneHashes.get(key);
   if (hash === undefined) {
@@ -137,15 +138,24 @@ function surveyOf(
   };
 }
 
-/** Answers an inbound SMS in one read and one write, or returns undefined (see the module comment). */
-export async function answerSmsAtOnce(ctx: Ctx, input: AnswerSmsInput): Promise<AnsweredSms | undefined> {
-  const { interpretation, body, helpPhone } = input;
-  if (interpretation.type === 'opt_out' || interpretation.type === 'opt_in') return undefined;
+/** A message read and understood, waiting for the batch write. */
+interface Planned {
+  record: SmsReplyRecord;
+  answered: AnsweredSms;
+}
 
-  const phoneHash = senderHash(ctx, input.from);
-  const textRef = findTopicRefInIntake({ text: body });
-  const topicNumber = textRef ? parseTopicRef(textRef) : undefined;
-  const read = await readSmsReplyContext(ctx, { phoneHash, messageSid: input.messageSid, topicNumber });
+/**
+ * Understands one message against what was read: a duplicate's stored answer, the record to write,
+ * or undefined for the transactional path.
+ */
+function planReply(
+  ctx: Ctx,
+  input: AnswerSmsInput,
+  phoneHash: string | undefined,
+  topicNumber: number | undefined,
+  read: SmsReplyContext,
+): AnsweredSms | Planned | undefined {
+  const { interpretation, body, helpPhone } = input;
   if (read.handled) return { ...read.handled, duplicate: true };
 
   const stored = read.prompt?.prompt.channel === 'sms' ? read.prompt : undefined;
@@ -216,17 +226,86 @@ export async function answerSmsAtOnce(ctx: Ctx, input: AnswerSmsInput): Promise<
   const effect = intakeEffect(intake, plan, { intakeId, resident, now, survey });
   if (effect.type === 'channel_opt_out') return undefined;
 
-  const written = await recordSmsReply(ctx, {
-    newResident,
-    prompt: stored && resident ? { residentId: resident.id, version: stored.version, change } : undefined,
-    intake: intakeRow(intake, plan, {
-      id: intakeId,
-      residentId: resident?.id ?? null,
-      topicId: topic?.id ?? null,
-      now,
-    }),
-    effect,
+  return {
+    record: {
+      newResident,
+      prompt: stored && resident ? { residentId: resident.id, version: stored.version, change } : undefined,
+      intake: {
+        ...intakeRow(intake, plan, {
+          id: intakeId,
+          residentId: resident?.id ?? null,
+          topicId: topic?.id ?? null,
+          now,
+        }),
+        id: intakeId,
+      },
+      effect,
+      at: now,
+    },
+    answered: { intakeId, outcome: plan.outcome, duplicate: false, meaning: resolution.meaning },
+  };
+}
+
+/**
+ * Answers a batch of inbound SMS from different senders in one read and one write. Each message gets
+ * its answer, or undefined when it needs the transactional path (see the module comment). A message
+ * whose understanding fails is left to the transactional path too, which reports the failure as its own.
+ */
+export async function answerSmsBatch(
+  ctx: Ctx,
+  inputs: readonly AnswerSmsInput[],
+): Promise<(AnsweredSms | undefined)[]> {
+  const answers: (AnsweredSms | undefined)[] = new Array(inputs.length).fill(undefined);
+  const reading: { at: number; phoneHash: string | undefined; topicNumber: number | undefined }[] = [];
+  const senders = new Set<string>();
+  for (const [at, input] of inputs.entries()) {
+    const type = input.interpretation.type;
+    if (type === 'opt_out' || type === 'opt_in') continue;
+    const phoneHash = senderHash(ctx, input.from);
+    // One message per resident in a statement (see recordSmsReplies); a second one waits its turn.
+    if (phoneHash !== undefined) {
+      if (senders.has(phoneHash)) continue;
+      senders.add(phoneHash);
+    }
+    const textRef = findTopicRefInIntake({ text: input.body });
+    reading.push({ at, phoneHash, topicNumber: textRef ? parseTopicRef(textRef) : undefined });
+  }
+  if (reading.length === 0) return answers;
+
+  const contexts = await readSmsReplyContexts(
+    ctx,
+    reading.map((r) => ({
+      phoneHash: r.phoneHash,
+      messageSid: (inputs[r.at] as AnswerSmsInput).messageSid,
+      topicNumber: r.topicNumber,
+    })),
+  );
+  const planned: { at: number; planned: Planned }[] = [];
+  for (const [n, r] of reading.entries()) {
+    const input = inputs[r.at] as AnswerSmsInput;
+    let outcome: AnsweredSms | Planned | undefined;
+    try {
+      outcome = planReply(ctx, input, r.phoneHash, r.topicNumber, contexts[n] as SmsReplyContext);
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'sms reply could not be planned at once; taking the transactional path');
+      outcome = undefined;
+    }
+    if (outcome && 'record' in outcome) planned.push({ at: r.at, planned: outcome });
+    else answers[r.at] = outcome;
+  }
+  if (planned.length === 0) return answers;
+
+  // Prompts are locked in resident order by the statement; the rows' order does not matter to it.
+  const written = await recordSmsReplies(
+    ctx,
+    planned.map((p) => p.planned.record),
+  ).catch((error: unknown) => {
+    // Nothing of the batch was written (one statement); each message is tried again on its own.
+    ctx.log.warn({ err: error, messages: planned.length }, 'sms batch write failed');
+    return planned.map(() => false);
   });
-  if (!written) return undefined;
-  return { intakeId, outcome: plan.outcome, duplicate: false, meaning: resolution.meaning };
+  for (const [n, p] of planned.entries()) {
+    if (written[n]) answers[p.at] = p.planned.answered;
+  }
+  return answers;
 }

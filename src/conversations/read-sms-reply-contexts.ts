@@ -41,6 +41,7 @@ interface PromptJson {
 }
 
 interface ContextRow {
+  i: number;
   intake_id: string | null;
   intake_outcome: unknown;
   resident_id: string | null;
@@ -54,51 +55,76 @@ interface ContextRow {
   named_topic_status: TopicStatus | null;
 }
 
-// One row whatever exists: every look-up is by a unique key, joined to a single-row base. The prompt
-// comes as one JSON value, built only when there is one.
+// One row per message whatever exists. Each message's look-ups run as a LATERAL subquery, every one by
+// a unique key, so they stay index look-ups whatever the planner guesses of the batch's size (it
+// guesses 100 rows for a JSON set, and would otherwise scan whole tables to hash-join them). The prompt
+// comes as one JSON value, built only when there is one. The batch is one JSON parameter, so the
+// statement text is the same for any number of messages.
 const CONTEXT_SQL = `
-select
-  i.id as intake_id, i.outcome as intake_outcome,
-  r.id as resident_id, r.preferred_locale, r.community_id, r.grid_id, o.opted_out,
-  case when p.resident_id is null then null else json_build_object(
-    'version', p.xmin::text, 'channel', p.channel, 'kind', p.kind,
-    'topicId', p.topic_id, 'surveyId', p.survey_id, 'questionId', p.question_id,
-    'campaignId', p.campaign_id, 'deliveryId', p.delivery_id, 'clarified', p.clarified,
-    'expiresMs', extract(epoch from p.expires_at) * 1000, 'createdMs', extract(epoch from p.created_at) * 1000,
-    'surveyCode', s.code, 'surveyTopicId', s.topic_id,
-    'questions', (
-      select json_agg(json_build_object('id', q.id, 'position', q.position, 'kind', q.kind, 'prompt', q.prompt)
-                      order by q.position)
-      from survey_questions q where q.survey_id = s.id
-    ),
-    'topic', case when t.id is null then null else json_build_object('id', t.id, 'code', t.code, 'status', t.status) end
-  ) end as prompt,
-  n.id as named_topic_id, n.code as named_topic_code, n.status as named_topic_status
-from (select 1) as one
-left join intakes i on i.channel = 'sms' and i.external_id = $2
-left join residents r on r.phone_hash = $1
-left join resident_opt_outs o on o.resident_id = r.id and o.channel = 'sms'
-left join pending_prompts p on p.resident_id = r.id
-left join surveys s on s.id = p.survey_id
-left join topics t on t.id = coalesce(p.topic_id, s.topic_id)
-left join topics n on n.number = $3`;
+select k.i, c.*
+from jsonb_to_recordset($1::jsonb) as k(i int, phone_hash text, message_sid text, topic_number int)
+cross join lateral (
+  select
+    i.id as intake_id, i.outcome as intake_outcome,
+    r.id as resident_id, r.preferred_locale, r.community_id, r.grid_id, o.opted_out,
+    case when p.resident_id is null then null else json_build_object(
+      'version', p.xmin::text, 'channel', p.channel, 'kind', p.kind,
+      'topicId', p.topic_id, 'surveyId', p.survey_id, 'questionId', p.question_id,
+      'campaignId', p.campaign_id, 'deliveryId', p.delivery_id, 'clarified', p.clarified,
+      'expiresMs', extract(epoch from p.expires_at) * 1000, 'createdMs', extract(epoch from p.created_at) * 1000,
+      'surveyCode', s.code, 'surveyTopicId', s.topic_id,
+      'questions', (
+        select json_agg(json_build_object('id', q.id, 'position', q.position, 'kind', q.kind, 'prompt', q.prompt)
+                        order by q.position)
+        from survey_questions q where q.survey_id = s.id
+      ),
+      'topic', case when t.id is null then null else json_build_object('id', t.id, 'code', t.code, 'status', t.status) end
+    ) end as prompt,
+    n.id as named_topic_id, n.code as named_topic_code, n.status as named_topic_status
+  from (select 1) as one
+  left join intakes i on i.channel = 'sms' and i.external_id = k.message_sid
+  left join residents r on r.phone_hash = k.phone_hash
+  left join resident_opt_outs o on o.resident_id = r.id and o.channel = 'sms'
+  left join pending_prompts p on p.resident_id = r.id
+  left join surveys s on s.id = p.survey_id
+  left join topics t on t.id = coalesce(p.topic_id, s.topic_id)
+  left join topics n on n.number = k.topic_number
+) as c`;
+
+export interface SmsReplyContextKey {
+  phoneHash: string | undefined;
+  messageSid: string;
+  topicNumber: number | undefined;
+}
 
 /**
- * Reads, in one query, what an inbound SMS is understood against: whether its message id was handled
- * already, the sender (by the phone's blind index) and their SMS opt-out, their pending prompt with its
- * survey questions and topic, and the topic the message names by number.
+ * Reads, in one query for a whole batch of inbound SMS, what each is understood against: whether its
+ * message id was handled already, the sender (by the phone's blind index) and their SMS opt-out, their
+ * pending prompt with its survey questions and topic, and the topic the message names by number.
+ * Returns one context per key, in the same order.
  */
-export async function readSmsReplyContext(
+export async function readSmsReplyContexts(
   ctx: Ctx,
-  input: { phoneHash: string | undefined; messageSid: string; topicNumber: number | undefined },
-): Promise<SmsReplyContext> {
-  const [row] = await runStatement<ContextRow>(ctx.db, CONTEXT_SQL, [
-    input.phoneHash ?? null,
-    input.messageSid,
-    input.topicNumber ?? null,
-  ]);
-  if (!row) throw new Error('the SMS context query returned no row');
+  keys: readonly SmsReplyContextKey[],
+): Promise<SmsReplyContext[]> {
+  if (keys.length === 0) return [];
+  const batch = keys.map((key, i) => ({
+    i,
+    phone_hash: key.phoneHash ?? null,
+    message_sid: key.messageSid,
+    topic_number: key.topicNumber ?? null,
+  }));
+  const rows = await runStatement<ContextRow>(ctx.db, CONTEXT_SQL, [JSON.stringify(batch)]);
+  const now = ctx.clock.now();
+  const contexts: (SmsReplyContext | undefined)[] = new Array(keys.length);
+  for (const row of rows) contexts[row.i] = contextOf(row, now);
+  return contexts.map((context, i) => {
+    if (!context) throw new Error(`the SMS context query returned no row for message ${i}`);
+    return context;
+  });
+}
 
+function contextOf(row: ContextRow, now: Date): SmsReplyContext {
   const resident: IntakeResident | undefined = row.resident_id
     ? {
         id: row.resident_id,
@@ -113,7 +139,7 @@ export async function readSmsReplyContext(
       : undefined,
     resident,
     optedOut: row.opted_out ?? false,
-    prompt: resident && row.prompt ? promptOf(row.prompt, resident.id, ctx.clock.now()) : undefined,
+    prompt: resident && row.prompt ? promptOf(row.prompt, resident.id, now) : undefined,
     namedTopic:
       row.named_topic_id && row.named_topic_code && row.named_topic_status
         ? { id: row.named_topic_id, code: row.named_topic_code, status: row.named_topic_status }
