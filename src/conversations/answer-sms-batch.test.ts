@@ -295,7 +295,10 @@ describe('answerSmsBatch with messages from several senders', () => {
     ];
     const answers = await answerSmsBatch(c, batch);
 
-    expect(answers[0]).toMatchObject({ meaning: 'survey_answer', outcome: { messageKey: 'sms:survey.next' } });
+    expect(answers[0]).toMatchObject({
+      meaning: 'survey_answer',
+      outcome: { messageKey: 'sms:survey.next' },
+    });
     expect(
       await database.db.select().from(surveyAnswers).where(eq(surveyAnswers.intakeId, answers[0]!.intakeId)),
     ).toMatchObject([{ questionId: questions[0]!.id, answer: 'satisfied' }]);

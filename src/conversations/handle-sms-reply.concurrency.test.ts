@@ -100,7 +100,10 @@ describe('handleSmsReply with messages arriving together', () => {
     }
     for (const [i, phone] of newcomers.entries()) {
       expect(
-        await database.db.select().from(residents).where(eq(residents.phoneHash, ctx().pii.phoneHash(phone))),
+        await database.db
+          .select()
+          .from(residents)
+          .where(eq(residents.phoneHash, ctx().pii.phoneHash(phone))),
       ).toHaveLength(1);
       expect(
         await database.db.select().from(intakes).where(eq(intakes.externalId, repeatedSids[i]!)),

@@ -111,8 +111,9 @@ describe('coalesceCalls', () => {
   it('fails only the calls the handler says failed', async () => {
     const call = coalesceCalls<Call, number>({
       run: async (calls) =>
-        calls.map((c): Settled<number> =>
-          c.value === 2 ? { ok: false, error: new Error('bad two') } : { ok: true, value: c.value },
+        calls.map(
+          (c): Settled<number> =>
+            c.value === 2 ? { ok: false, error: new Error('bad two') } : { ok: true, value: c.value },
         ),
       keyOf: (c) => c.key,
       maxBatch: 10,
