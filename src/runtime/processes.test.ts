@@ -7,6 +7,11 @@ import { TEST_PII_KEY } from '../testing/test-context.ts';
 import { createTestDatabase, type TestDatabase, testDbKind } from '../testing/test-database.ts';
 
 const STARTED = /gateway started/;
+/**
+ * Each test starts up to three real processes, each migrating an embedded database on start: under a
+ * loaded CI machine one start has taken 38 s, so these tests get more time than the default.
+ */
+const PROCESS_TESTS = { timeout: 180_000 };
 const onPglite = testDbKind() === 'pglite';
 const running: SpawnedGateway[] = [];
 const tempDirs: string[] = [];
@@ -31,7 +36,7 @@ afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.runIf(onPglite)('invalid configuration', () => {
+describe.runIf(onPglite)('invalid configuration', PROCESS_TESTS, () => {
   it.each([
     [{ PORT: 'abc' }, ['PORT']],
     [{ DATABASE_URL: 'mysql://x' }, ['DATABASE_URL', 'PII_KEY']],
@@ -44,7 +49,7 @@ describe.runIf(onPglite)('invalid configuration', () => {
   });
 });
 
-describe.runIf(onPglite)('all-in-one process on the embedded database', () => {
+describe.runIf(onPglite)('all-in-one process on the embedded database', PROCESS_TESTS, () => {
   it('serves health, readiness and metrics, logs request ids, refuses a second process, and stops on SIGTERM releasing the lock', async () => {
     const dataDir = tempDir();
     const port = await freePort();

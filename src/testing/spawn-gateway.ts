@@ -70,7 +70,8 @@ export function spawnGateway(entry: Entry, env: Record<string, string>): Spawned
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     exited,
-    waitForOutput(pattern, timeoutMs = 20_000) {
+    // Starting migrates the embedded database: seconds on an idle machine, tens of seconds on a busy one.
+    waitForOutput(pattern, timeoutMs = 90_000) {
       return new Promise<void>((resolve, reject) => {
         const check = () => {
           if (pattern.test(out)) {
