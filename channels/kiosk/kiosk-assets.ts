@@ -5,16 +5,25 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Context, Env, Hono } from 'hono';
+import { SCREEN_KIT_FILE } from '../http/screen-kit.ts';
 
 interface Asset {
   path: string;
   file: string;
+  /** Where the file is, when it is not one of the kiosk's own (the script shared with other channels). */
+  from?: URL;
   type: string;
   /** Extra headers, e.g. the scope a service worker may claim. */
   headers?: Record<string, string>;
 }
 
 const ASSETS: Asset[] = [
+  {
+    path: '/kiosk/assets/screen-kit.js',
+    file: 'screen-kit.js',
+    from: SCREEN_KIT_FILE,
+    type: 'text/javascript; charset=utf-8',
+  },
   { path: '/kiosk/assets/kiosk.js', file: 'kiosk.js', type: 'text/javascript; charset=utf-8' },
   { path: '/kiosk/assets/kiosk.css', file: 'kiosk.css', type: 'text/css; charset=utf-8' },
   {
@@ -28,10 +37,11 @@ const ASSETS: Asset[] = [
 
 /** The bytes of one kiosk asset, by file name (for size reports and tests). */
 export function kioskAssetSource(file: string): string {
-  return readFileSync(new URL(`./assets/${file}`, import.meta.url), 'utf8');
+  const from = ASSETS.find((asset) => asset.file === file)?.from;
+  return readFileSync(from ?? new URL(`./assets/${file}`, import.meta.url), 'utf8');
 }
 
-/** Serves the kiosk's script, stylesheet and service worker. They hold no secrets and need no device. */
+/** Serves the kiosk's scripts, stylesheet and service worker. They hold no secrets and need no device. */
 export function registerKioskAssets<E extends Env>(app: Hono<E>): void {
   for (const asset of ASSETS) {
     const body = kioskAssetSource(asset.file);

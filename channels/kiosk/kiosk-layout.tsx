@@ -7,6 +7,8 @@ import { type KioskState, kioskHref, SPEECH_LANG } from './kiosk-state.ts';
 
 export const KIOSK_CSS_PATH = '/kiosk/assets/kiosk.css';
 export const KIOSK_JS_PATH = '/kiosk/assets/kiosk.js';
+/** The script shared with the proxy console, served under /kiosk so the service worker keeps a copy. */
+export const KIOSK_KIT_PATH = '/kiosk/assets/screen-kit.js';
 export const KIOSK_SW_PATH = '/kiosk/sw.js';
 export const KIOSK_API_PATH = '/kiosk/api/intakes';
 
@@ -82,6 +84,7 @@ export const KioskLayout: FC<KioskLayoutProps> = (props) => {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{fullTitle}</title>
           <link rel="stylesheet" href={KIOSK_CSS_PATH} />
+          {view ? <script src={KIOSK_KIT_PATH} defer /> : null}
           {view ? <script src={KIOSK_JS_PATH} defer /> : null}
         </head>
         <body

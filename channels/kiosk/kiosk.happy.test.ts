@@ -93,6 +93,10 @@ describe('kiosk screens', () => {
       expect(html).toContain(`<html lang="${lang}"`);
       expect(html).toContain(`>${h1}</h1>`);
       expect(html).toContain('<script src="/kiosk/assets/kiosk.js" defer');
+      // The shared script comes first: deferred scripts run in the order they stand.
+      const kit = html.indexOf('<script src="/kiosk/assets/screen-kit.js" defer');
+      expect(kit).toBeGreaterThan(-1);
+      expect(kit).toBeLessThan(html.indexOf('/kiosk/assets/kiosk.js'));
       expect(html).toContain('id="kiosk-read"');
       expect(html).toContain('id="kiosk-idle"');
       expect(html).not.toMatch(/<script>|<style|style="/);
@@ -199,6 +203,7 @@ describe('kiosk screens', () => {
 
   it('serves its script, stylesheet and service worker to anyone, with types and validators', async () => {
     for (const [path, type] of [
+      ['/kiosk/assets/screen-kit.js', 'text/javascript'],
       ['/kiosk/assets/kiosk.js', 'text/javascript'],
       ['/kiosk/assets/kiosk.css', 'text/css'],
       ['/kiosk/sw.js', 'text/javascript'],

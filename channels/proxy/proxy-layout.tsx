@@ -7,7 +7,7 @@ import type { Locale, LocalizedText } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import { ErrorSummary, type FieldError } from '../http/error-summary.tsx';
 import { Layout, type LayoutProps } from '../http/layout.tsx';
-import { PROXY_CSS_HREF, PROXY_JS_HREF } from './proxy-assets.ts';
+import { PROXY_CSS_HREF, PROXY_JS_HREF, PROXY_KIT_HREF } from './proxy-assets.ts';
 
 export type ProxyLayoutBase = Omit<LayoutProps, 'children' | 'title' | 'errorSummary' | 'hasErrors'>;
 
@@ -35,6 +35,7 @@ export const ProxyPage: FC<{
       <link rel="stylesheet" href={PROXY_CSS_HREF} />
       <div id="proxy-config" hidden {...data} />
       {props.children}
+      <script src={PROXY_KIT_HREF} defer />
       <script src={PROXY_JS_HREF} defer />
     </Layout>
   );

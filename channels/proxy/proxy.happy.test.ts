@@ -13,7 +13,7 @@ import {
 import { answerProxyConfirmation } from '../../src/proxy/answer-proxy-confirmation.ts';
 import { readBackFor } from '../../src/proxy/proxy-test-kit.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
-import { PROXY_CSS_PATH, PROXY_JS_PATH } from './proxy-assets.ts';
+import { PROXY_CSS_PATH, PROXY_JS_PATH, PROXY_KIT_PATH } from './proxy-assets.ts';
 import {
   createProxyHarness,
   hiddenValue,
@@ -75,6 +75,9 @@ describe('a grid worker on a home visit, without script', () => {
     expect(visit.html).toContain(`${topic.code} 3号楼加装电梯`);
     expect(visit.res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(visit.html).toContain(PROXY_JS_PATH);
+    // The shared script comes first: deferred scripts run in the order they stand.
+    expect(visit.html.indexOf(PROXY_KIT_PATH)).toBeGreaterThan(-1);
+    expect(visit.html.indexOf(PROXY_KIT_PATH)).toBeLessThan(visit.html.indexOf(PROXY_JS_PATH));
     expect(visit.html).toContain(PROXY_CSS_PATH);
 
     const { readBack, recordId } = await recordThroughForms(h, worker, {
@@ -341,8 +344,8 @@ describe('the supervisor', () => {
 });
 
 describe('assets', () => {
-  it('serves the script and stylesheet outside /proxy, with an ETag', async () => {
-    for (const path of [PROXY_JS_PATH, PROXY_CSS_PATH]) {
+  it('serves the scripts and stylesheet outside /proxy, with an ETag', async () => {
+    for (const path of [PROXY_KIT_PATH, PROXY_JS_PATH, PROXY_CSS_PATH]) {
       const res = await h.app.request(path);
       expect(res.status).toBe(200);
       const etag = res.headers.get('etag') ?? '';

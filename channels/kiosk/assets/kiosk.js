@@ -1,11 +1,13 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: read-aloud needs the text as rendered (hidden parts left out, line breaks kept).
 /*
  * Community kiosk screens: read-aloud, the "still there?" reset, and an offline queue that every
- * form goes through. Plain script, no build step; the pages work as ordinary forms without it.
+ * form goes through. Plain script, no build step, run after the shared screen-kit.js; the pages work
+ * as ordinary forms without either.
  */
 (() => {
   const body = document.body;
-  if (body.dataset.kiosk !== 'on') return;
+  const kit = window.screenKit;
+  if (body.dataset.kiosk !== 'on' || !kit) return;
 
   const main = document.getElementById('main');
   const title = document.getElementById('kiosk-title');
@@ -20,7 +22,7 @@
 
   // ------------------------------------------------------------------ read-aloud
 
-  const synth = 'speechSynthesis' in window ? window.speechSynthesis : null;
+  const synth = kit.synth;
   const speechLang = body.dataset.speechLang || 'zh-CN';
   const speechRate = Number(body.dataset.speechRate) || 1;
   let reading = false;
@@ -30,38 +32,10 @@
     if (readButton) readButton.textContent = on ? readButton.dataset.stop : readButton.dataset.read;
   }
 
-  function voiceFor(lang) {
-    const voices = synth.getVoices();
-    const wanted = lang.toLowerCase();
-    return (
-      voices.find((v) => v.lang.toLowerCase().replace('_', '-') === wanted) ||
-      voices.find((v) => v.lang.toLowerCase().startsWith(wanted.slice(0, 2)))
-    );
-  }
-
   /** Says `text` in the screen's language, interrupting whatever was being said. */
   function speak(text) {
     if (!synth) return;
-    synth.cancel();
-    // One utterance per line: long single utterances are cut off by some speech engines.
-    const lines = String(text || '')
-      .split(/\n+/)
-      .map((line) => line.trim())
-      .filter(Boolean);
-    if (lines.length === 0) return setReading(false);
-    const voice = voiceFor(speechLang);
-    lines.forEach((line, index) => {
-      const utterance = new SpeechSynthesisUtterance(line);
-      utterance.lang = speechLang;
-      utterance.rate = speechRate;
-      if (voice) utterance.voice = voice;
-      if (index === lines.length - 1) {
-        utterance.onend = () => setReading(false);
-        utterance.onerror = () => setReading(false);
-      }
-      synth.speak(utterance);
-    });
-    setReading(true);
+    setReading(kit.say(text, speechLang, speechRate, () => setReading(false)));
   }
 
   function stopSpeaking() {
@@ -167,122 +141,30 @@
 
   // ------------------------------------------------------------------ offline queue (IndexedDB)
 
-  const STORE = 'items';
-  let dbPromise = null;
-
-  function openDb() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open('kiosk-queue', 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'id' });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-
-  function withStore(mode, action) {
-    dbPromise = dbPromise || openDb();
-    return dbPromise.then(
-      (db) =>
-        new Promise((resolve, reject) => {
-          const tx = db.transaction(STORE, mode);
-          const request = action(tx.objectStore(STORE));
-          tx.oncomplete = () => resolve(request.result);
-          tx.onerror = () => reject(tx.error);
-          tx.onabort = () => reject(tx.error);
-        }),
-    );
-  }
-
-  const putItem = (item) => withStore('readwrite', (store) => store.put(item));
-  const deleteItem = (id) => withStore('readwrite', (store) => store.delete(id));
-  const allItems = () =>
-    withStore('readonly', (store) => store.getAll()).then((items) => items.sort((a, b) => a.seq - b.seq));
-
-  /** Answers from the server by item id, for the confirmation screen. */
-  const answers = new Map();
-  let flushing = null;
-
-  function send(item) {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 15000);
-    const { seq: _seq, ...payload } = item;
-    return fetch(apiPath, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfToken },
-      body: JSON.stringify(payload),
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: abort.signal,
-    }).finally(() => clearTimeout(timer));
-  }
-
-  async function flushOnce() {
-    let items = [];
-    try {
-      items = await allItems();
-    } catch {
-      return;
-    }
-    for (const item of items) {
-      let response;
-      try {
-        response = await send(item);
-      } catch {
-        break; // no network: everything stays for the next attempt
-      }
-      if (response.ok) {
-        answers.set(item.id, await response.json().catch(() => ({})));
-        await deleteItem(item.id);
-      } else if (response.status === 400) {
-        // The server can never accept these exact bytes; keeping them would block the queue forever.
-        answers.set(item.id, { rejected: true });
-        await deleteItem(item.id);
-      } else {
-        break; // refused for now (device, rate limit, server trouble): keep and retry later
-      }
-    }
-  }
-
-  /** Sends what is waiting, one at a time, oldest first; an item leaves the queue only once accepted. */
-  function flush() {
-    flushing =
-      flushing ||
-      flushOnce().finally(() => {
-        flushing = null;
-        showQueue();
-      });
-    return flushing;
-  }
-
   async function showQueue() {
     if (!queueLine) return;
-    let count = 0;
-    try {
-      count = (await allItems()).length;
-    } catch {
-      count = 0;
-    }
+    const count = (await queue.items()).length;
     queueLine.dataset.count = String(count);
-    const template = count === 1 ? queueLine.dataset.one : queueLine.dataset.many;
     queueLine.textContent =
-      count > 0 ? template.replace('#', String(count)) : navigator.onLine ? '' : queueLine.dataset.offline;
+      count > 0
+        ? kit.countText(count, queueLine.dataset.one, queueLine.dataset.many)
+        : navigator.onLine
+          ? ''
+          : queueLine.dataset.offline;
   }
 
-  window.addEventListener('online', flush);
-  window.addEventListener('offline', showQueue);
-  setInterval(flush, 20000);
-  flush();
+  // A submission the server can never take (400) is dropped: resending the same bytes cannot help.
+  const queue = kit.createQueue({
+    database: 'kiosk-queue',
+    api: apiPath,
+    csrf: csrfToken,
+    timeoutMs: 15000,
+    refused: [400],
+    onChange: showQueue,
+  });
+  queue.start();
 
   // ------------------------------------------------------------------ forms
-
-  function newId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
 
   function problems(form, values) {
     const d = form.dataset;
@@ -300,10 +182,7 @@
   }
 
   const titlePrefix = body.dataset.titlePrefix || '';
-  const baseTitle =
-    titlePrefix && document.title.startsWith(titlePrefix)
-      ? document.title.slice(titlePrefix.length)
-      : document.title;
+  const baseTitle = kit.titleWithout(titlePrefix);
 
   function clearProblems() {
     for (const el of document.querySelectorAll('.k-error-summary, .k-field-error')) el.remove();
@@ -314,44 +193,34 @@
 
   function showProblems(form, found) {
     const d = form.dataset;
-    const summary = document.createElement('div');
-    summary.className = 'k-error-summary';
-    summary.setAttribute('role', 'alert');
-    summary.setAttribute('aria-labelledby', 'k-error-summary-title');
-    summary.tabIndex = -1;
-    const heading = document.createElement('h2');
-    heading.id = 'k-error-summary-title';
-    heading.textContent = d.msgSummary;
-    const list = document.createElement('ul');
+    const summary = kit.errorSummary({
+      className: 'k-error-summary',
+      titleId: 'k-error-summary-title',
+      heading: d.msgSummary,
+      found,
+      href: (field) => `#field-${field}`,
+    });
     for (const [field, message] of found) {
-      const item = document.createElement('li');
-      const link = document.createElement('a');
-      link.href = `#field-${field}`;
-      link.textContent = message;
-      item.append(link);
-      list.append(item);
-
       const control = document.getElementById(`field-${field}`);
       const wrapper = control?.closest('.k-field, .k-fieldset');
       if (!wrapper) continue;
       wrapper.classList.add('k-invalid');
-      const note = document.createElement('p');
-      note.className = 'k-field-error';
-      note.id = `field-${field}-error`;
-      const prefix = document.createElement('span');
-      prefix.className = 'visually-hidden';
-      prefix.textContent = d.fieldPrefix;
-      note.append(prefix, message);
-      const anchor = wrapper.querySelector('legend') || wrapper.querySelector('.k-hint');
-      if (anchor) anchor.after(note);
-      else wrapper.prepend(note);
+      const note = kit.fieldError({
+        wrapper,
+        tag: 'p',
+        className: 'k-field-error',
+        id: `field-${field}-error`,
+        prefix: d.fieldPrefix,
+        message,
+        after: ['legend', '.k-hint'],
+        orFirst: true,
+      });
       const described = wrapper.matches('fieldset') ? wrapper : control;
       const ids = (described.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
       if (!ids.includes(note.id)) ids.push(note.id);
       described.setAttribute('aria-describedby', ids.join(' '));
       if (control.type !== 'radio') control.setAttribute('aria-invalid', 'true');
     }
-    summary.append(heading, list);
     main.insertBefore(summary, title);
     document.title = `${titlePrefix}${baseTitle}`;
     summary.focus();
@@ -395,7 +264,7 @@
 
     form.dataset.busy = '1';
     const item = {
-      id: newId(),
+      id: kit.newId(),
       kind: form.dataset.kioskForm,
       lang: document.documentElement.lang,
       at: new Date().toISOString(),
@@ -408,32 +277,18 @@
     } else {
       item.where = values.where;
     }
-    try {
-      await putItem(item);
-    } catch {
-      // No IndexedDB on this device: send the form the plain way (its receipt makes a repeat harmless).
-      form.submit();
-      return;
-    }
-    await flush();
-    if (!answers.has(item.id) && navigator.onLine) await flush();
+    // Without IndexedDB the form goes the plain way, and its receipt makes a repeat harmless.
+    if (!(await queue.enqueue(item, form))) return;
+    if (!queue.answers.has(item.id) && navigator.onLine) await queue.flush();
     form.reset();
-    showDone(item, answers.get(item.id));
+    showDone(item, queue.answers.get(item.id));
   }
 
   for (const form of document.querySelectorAll('form[data-kiosk-form]')) {
     form.addEventListener('submit', onSubmit);
   }
 
-  // Error-summary links move focus to the field, not just the scroll position.
-  main.addEventListener('click', (event) => {
-    const link = event.target.closest?.('.k-error-summary a[href^="#"]');
-    if (!link) return;
-    const target = document.getElementById(link.getAttribute('href').slice(1));
-    if (!target) return;
-    event.preventDefault();
-    target.focus();
-  });
+  kit.focusFromSummaryLinks(main, '.k-error-summary a[href^="#"]');
 
   // Spoken confirmation of each choice and key press.
   for (const radio of document.querySelectorAll('input[type=radio][data-said]')) {

@@ -4,7 +4,7 @@
  * the next person) offline. Submissions are not touched here: the page's own queue sends them.
  */
 const CACHE = 'kiosk-pages-v1';
-const ASSETS = ['/kiosk/assets/kiosk.css', '/kiosk/assets/kiosk.js'];
+const ASSETS = ['/kiosk/assets/kiosk.css', '/kiosk/assets/screen-kit.js', '/kiosk/assets/kiosk.js'];
 const HOME = '/kiosk';
 
 function cacheable(url) {

@@ -1,27 +1,20 @@
 /*
  * Proxy console: reads the read-back aloud in the resident's language, lets the resident sign on the
  * screen, and keeps records made without signal on the phone until they are delivered, exactly once
- * (each carries an id made here, which the server stores once). Plain script, no build step; every
- * page works as ordinary forms without it.
+ * (each carries an id made here, which the server stores once). Plain script, no build step, run
+ * after the shared screen-kit.js; every page works as ordinary forms without either.
  */
 (() => {
+  const kit = window.screenKit;
+  if (!kit) return;
   const config = document.getElementById('proxy-config');
   const cfg = config ? config.dataset : {};
 
   // ------------------------------------------------------------------ read aloud
 
-  const synth = 'speechSynthesis' in window ? window.speechSynthesis : null;
+  const synth = kit.synth;
   const speechLang = cfg.speechLang || document.documentElement.lang || 'zh-CN';
   let speakingButton = null;
-
-  function voiceFor(lang) {
-    const voices = synth.getVoices();
-    const wanted = lang.toLowerCase();
-    return (
-      voices.find((v) => v.lang.toLowerCase().replace('_', '-') === wanted) ||
-      voices.find((v) => v.lang.toLowerCase().startsWith(wanted.slice(0, 2)))
-    );
-  }
 
   function setSpeaking(button) {
     if (speakingButton && speakingButton !== button)
@@ -33,28 +26,11 @@
   /** Says the text line by line in the resident's language, interrupting anything said before. */
   function speak(text, button) {
     if (!synth) return;
-    synth.cancel();
-    const lines = String(text || '')
-      .split(/\n+/)
-      .map((l) => l.trim())
-      .filter(Boolean);
-    if (!lines.length) return setSpeaking(null);
-    const voice = voiceFor(speechLang);
-    lines.forEach((line, index) => {
-      const u = new SpeechSynthesisUtterance(line);
-      u.lang = speechLang;
-      u.rate = 0.9;
-      if (voice) u.voice = voice;
-      if (index === lines.length - 1) {
-        u.onend = () => {
-          if (speakingButton === button) setSpeaking(null);
-          if (button) button.textContent = cfg.msgRead || button.textContent;
-        };
-        u.onerror = u.onend;
-      }
-      synth.speak(u);
+    const saying = kit.say(text, speechLang, 0.9, () => {
+      if (speakingButton === button) setSpeaking(null);
+      if (button) button.textContent = cfg.msgRead || button.textContent;
     });
-    setSpeaking(button || null);
+    setSpeaking(saying ? button || null : null);
   }
 
   function stopSpeaking() {
@@ -138,115 +114,22 @@
   // ------------------------------------------------------------------ offline queue (IndexedDB)
 
   const apiPath = cfg.api;
-  const STORE = 'items';
-  let dbPromise = null;
-
-  function openDb() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open('proxy-queue', 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'id' });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-
-  function withStore(mode, action) {
-    dbPromise = dbPromise || openDb();
-    return dbPromise.then(
-      (db) =>
-        new Promise((resolve, reject) => {
-          const tx = db.transaction(STORE, mode);
-          const request = action(tx.objectStore(STORE));
-          tx.oncomplete = () => resolve(request.result);
-          tx.onerror = () => reject(tx.error);
-          tx.onabort = () => reject(tx.error);
-        }),
-    );
-  }
-
-  const putItem = (item) => withStore('readwrite', (s) => s.put(item));
-  const deleteItem = (id) => withStore('readwrite', (s) => s.delete(id));
-  const allItems = () =>
-    withStore('readonly', (s) => s.getAll()).then((items) => items.sort((a, b) => a.seq - b.seq));
-
-  const answers = new Map();
-  let flushing = null;
-  let needsSignIn = false;
-
-  function send(item) {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 20000);
-    const { seq: _seq, state: _state, problem: _problem, ...payload } = item;
-    return fetch(apiPath, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'x-csrf-token': cfg.csrf || '',
-      },
-      body: JSON.stringify(payload),
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: abort.signal,
-    }).finally(() => clearTimeout(timer));
-  }
-
-  async function flushOnce() {
-    if (!apiPath) return;
-    let items = [];
-    try {
-      items = await allItems();
-    } catch {
-      return;
-    }
-    needsSignIn = false;
-    for (const item of items) {
-      if (item.state !== 'waiting') continue;
-      let response;
-      try {
-        response = await send(item);
-      } catch {
-        break; // no signal: everything stays for the next attempt
-      }
-      if (response.ok) {
-        answers.set(item.id, await response.json().catch(() => ({})));
-        await deleteItem(item.id);
-      } else if ([400, 404, 409, 413].includes(response.status)) {
-        // The server can never take these exact words: keep them, visibly, for the proxy to redo.
-        const body = await response.json().catch(() => ({}));
-        item.state = 'rejected';
-        item.problem = body.error?.message || '';
-        answers.set(item.id, { rejected: true, message: item.problem });
-        await putItem(item);
-      } else if (response.status === 401 || response.status === 403) {
-        needsSignIn = true;
-        break; // signed out meanwhile: sent after signing in again
-      } else {
-        break; // server trouble: try again later
-      }
-    }
-  }
-
-  function flush() {
-    flushing =
-      flushing ||
-      flushOnce().finally(() => {
-        flushing = null;
-        showPending();
-      });
-    return flushing;
-  }
+  // Refusals the same words can never overcome stay on the phone, visibly, for the proxy to redo.
+  const queue = kit.createQueue({
+    database: 'proxy-queue',
+    api: apiPath,
+    csrf: cfg.csrf,
+    timeoutMs: 20000,
+    refused: [400, 404, 409, 413],
+    keepRefused: true,
+    onChange: showPending,
+  });
 
   const pending = document.getElementById('proxy-pending');
 
   async function showPending() {
     if (!pending) return;
-    let items = [];
-    try {
-      items = await allItems();
-    } catch {
-      items = [];
-    }
+    const items = await queue.items();
     const list = pending.querySelector('ul');
     list.replaceChildren();
     const waiting = items.filter((i) => i.state === 'waiting').length;
@@ -254,8 +137,8 @@
     pending.hidden = items.length === 0;
     if (waiting) {
       const line = document.createElement('li');
-      const template = waiting === 1 ? cfg.msgWaitingOne : cfg.msgWaitingMany;
-      line.textContent = `${(template || '#').replace('#', String(waiting))}${needsSignIn ? `\n${cfg.msgSignin || ''}` : navigator.onLine ? '' : `\n${cfg.msgOffline || ''}`}`;
+      const count = kit.countText(waiting, cfg.msgWaitingOne, cfg.msgWaitingMany);
+      line.textContent = `${count}${queue.needsSignIn() ? `\n${cfg.msgSignin || ''}` : navigator.onLine ? '' : `\n${cfg.msgOffline || ''}`}`;
       line.className = 'waiting-count';
       list.append(line);
     }
@@ -274,7 +157,7 @@
         remove.className = 'secondary';
         remove.textContent = cfg.msgRemove || '×';
         remove.addEventListener('click', async () => {
-          await deleteItem(item.id);
+          await queue.remove(item.id);
           showPending();
         });
         li.append(document.createElement('br'), remove);
@@ -283,12 +166,7 @@
     }
   }
 
-  if (apiPath && 'indexedDB' in window) {
-    window.addEventListener('online', flush);
-    window.addEventListener('offline', showPending);
-    setInterval(flush, 20000);
-    flush();
-  }
+  if (apiPath && 'indexedDB' in window) queue.start();
 
   // ------------------------------------------------------------------ record forms and the read-back
 
@@ -296,19 +174,7 @@
   const readback = document.getElementById('proxy-readback');
   const status = document.getElementById('proxy-status');
   const titlePrefix = cfg.titlePrefix || '';
-  const baseTitle =
-    titlePrefix && document.title.startsWith(titlePrefix)
-      ? document.title.slice(titlePrefix.length)
-      : document.title;
-
-  function newId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
+  const baseTitle = kit.titleWithout(titlePrefix);
 
   function valuesOf(form) {
     const data = new FormData(form);
@@ -372,39 +238,29 @@
 
   function showProblems(form, found) {
     const formId = form.dataset.proxyForm;
-    const summary = document.createElement('div');
-    summary.className = 'error-summary';
-    summary.dataset.client = '1';
-    summary.setAttribute('role', 'alert');
-    summary.setAttribute('aria-labelledby', 'client-error-summary-title');
-    summary.tabIndex = -1;
-    const heading = document.createElement('h2');
-    heading.id = 'client-error-summary-title';
-    heading.textContent = cfg.msgSummary || '';
-    const list = document.createElement('ul');
+    const summary = kit.errorSummary({
+      className: 'error-summary',
+      mark: { client: '1' },
+      titleId: 'client-error-summary-title',
+      heading: cfg.msgSummary || '',
+      found,
+      href: (field) => `#field-${formId}-${field}`,
+    });
     for (const [field, message] of found) {
-      const id = `field-${formId}-${field}`;
-      const li = document.createElement('li');
-      const a = document.createElement('a');
-      a.href = `#${id}`;
-      a.textContent = message;
-      li.append(a);
-      list.append(li);
       const wrapper = form.querySelector(`[data-field="${formId}-${field}"]`);
       if (!wrapper) continue;
       wrapper.classList.add('field-invalid');
       wrapper.dataset.clientInvalid = '1';
-      const note = document.createElement('span');
-      note.className = 'field-error';
-      note.dataset.client = '1';
-      const prefix = document.createElement('span');
-      prefix.className = 'visually-hidden';
-      prefix.textContent = cfg.msgErrorPrefix || '';
-      note.append(prefix, message);
-      const anchor = wrapper.querySelector('legend') || wrapper.querySelector('label');
-      if (anchor) anchor.after(note);
+      kit.fieldError({
+        wrapper,
+        tag: 'span',
+        className: 'field-error',
+        mark: { client: '1' },
+        prefix: cfg.msgErrorPrefix || '',
+        message,
+        after: ['legend', 'label'],
+      });
     }
-    summary.append(heading, list);
     main.prepend(summary);
     document.title = `${titlePrefix}${baseTitle}`;
     summary.focus();
@@ -450,7 +306,7 @@
     const { form, values, text } = current;
     const now = new Date().toISOString();
     const item = {
-      id: newId(),
+      id: kit.newId(),
       seq: Date.now(),
       state: 'waiting',
       visitId: cfg.visit,
@@ -472,15 +328,9 @@
     ]) {
       if (values[key]) item[key] = values[key];
     }
-    try {
-      await putItem(item);
-    } catch {
-      // No IndexedDB here: send the ordinary form; the server shows the read-back page.
-      form.submit();
-      return;
-    }
-    await flush();
-    const answer = answers.get(item.id);
+    // Without IndexedDB the ordinary form goes instead, and the server shows the read-back page.
+    if (!(await queue.enqueue(item, form))) return;
+    const answer = queue.answers.get(item.id);
     closeReadBack();
     form.reset();
     const words =
@@ -519,13 +369,5 @@
     });
   }
 
-  // Error-summary links move focus to the field, not just the scroll position.
-  document.addEventListener('click', (event) => {
-    const link = event.target.closest?.('.error-summary a[href^="#"]');
-    if (!link) return;
-    const target = document.getElementById(link.getAttribute('href').slice(1));
-    if (!target) return;
-    event.preventDefault();
-    target.focus();
-  });
+  kit.focusFromSummaryLinks(document, '.error-summary a[href^="#"]');
 })();
