@@ -4,9 +4,15 @@
  * Pure: what the reply means for a pending question is the conversation's decision, not this one's.
  */
 import type { SatisfactionLevel } from '../db/schema.ts';
+import {
+  type AnswerWords,
+  HAN_DIGITS,
+  SATISFACTION_WORDS,
+  SENTENCE_PARTICLES,
+  type Side,
+  STANCE_WORDS,
+} from './answer-words.ts';
 import type { Interpretation } from './interpretation.ts';
-
-type Side = 'support' | 'oppose';
 
 type Token =
   | { kind: 'number'; value: number }
@@ -17,10 +23,7 @@ type Token =
 interface Entry {
   word: string;
   token: Token;
-  /**
-   * Weak words are everyday syllables ("好", "是", "对", "不", "一般") that start many unrelated
-   * sentences ("好几天没水了", "对面楼太吵", "不知道"): they count only when they stand alone.
-   */
+  /** A weak word (see AnswerWords) counts only when it stands alone. */
   weak: boolean;
 }
 
@@ -56,9 +59,7 @@ const IS_SEPARATOR = new RegExp(`^[${SEPARATOR_CLASS}]`, 'u');
 const TRAILING_NOISE = new RegExp(`[${SEPARATOR_CLASS}]+$`, 'u');
 const MEANINGFUL = /[\p{L}\p{N}]/u;
 
-// Sentence-final particles: "好的", "满意了", "可以啊" say no more than "好", "满意", "可以".
-// 吗/嗎 are left out on purpose: "可以吗" asks, it does not answer.
-const PARTICLES = /[了的啊呀吧啦哦喔呢嘛噢哈哟滴咯啰囉喇]+/uy;
+const PARTICLES = new RegExp(`[${SENTENCE_PARTICLES}]+`, 'uy');
 
 // A number straight after which one of these comes is a quantity or an address ("1号楼漏水",
 // "3楼", "20元"), not the answer "1", "3" or "20".
@@ -106,34 +107,6 @@ const ANSWER_PREFIXES = [
 ];
 const NUMBER_PREFIXES = ['选择', '選擇', '我选', '我選', '选', '選', '第', 'option ', 'choice ', 'number '];
 
-const HAN_DIGITS: Record<string, number> = {
-  〇: 0,
-  零: 0,
-  一: 1,
-  壹: 1,
-  幺: 1,
-  二: 2,
-  贰: 2,
-  貳: 2,
-  两: 2,
-  兩: 2,
-  三: 3,
-  叁: 3,
-  參: 3,
-  四: 4,
-  肆: 4,
-  五: 5,
-  伍: 5,
-  六: 6,
-  陆: 6,
-  陸: 6,
-  七: 7,
-  柒: 7,
-  八: 8,
-  捌: 8,
-  九: 9,
-  玖: 9,
-};
 const HAN_DIGIT = '[一壹二贰貳三叁參四肆五伍六陆陸七柒八捌九玖]';
 // Up to 99 ("十一", "二十三"), or a single digit; survey options never go further.
 const HAN_NUMBER = new RegExp(
@@ -144,224 +117,20 @@ const HAN_NUMBER = new RegExp(
 const DIGITS = /\d{1,3}(?!\d)/y;
 const TOPIC_CODE = /(?:topic|t|#|议题|議題) ?0*([1-9]\d{0,8})(?!\d)/y;
 
-const SATISFACTION_WORDS: Record<SatisfactionLevel, { strong: string[]; weak?: string[] }> = {
-  very_satisfied: {
-    strong: [
-      '非常满意',
-      '非常滿意',
-      '很满意',
-      '很滿意',
-      '十分满意',
-      '十分滿意',
-      '特别满意',
-      '特別滿意',
-      '超满意',
-      '超滿意',
-      '太满意',
-      '太滿意',
-      '好满意',
-      '好滿意',
-      '极其满意',
-      '極其滿意',
-      '相当满意',
-      '相當滿意',
-      'very satisfied',
-      'extremely satisfied',
-      'highly satisfied',
-      'completely satisfied',
-      'totally satisfied',
-    ],
-  },
-  satisfied: {
-    strong: [
-      '满意',
-      '滿意',
-      '挺满意',
-      '挺滿意',
-      '蛮满意',
-      '蠻滿意',
-      '幾滿意',
-      'satisfied',
-      'quite satisfied',
-    ],
-  },
-  // The plan counts the first three levels as satisfied, so a lukewarm "一般" ("so-so") is read as
-  // the lowest of those, 基本满意, rather than as dissatisfaction; "OK" is its English equivalent.
-  basically_satisfied: {
-    strong: [
-      '基本满意',
-      '基本滿意',
-      '比较满意',
-      '比較滿意',
-      '还算满意',
-      '還算滿意',
-      'basically satisfied',
-      'fairly satisfied',
-      'somewhat satisfied',
-      'mostly satisfied',
-      'ok',
-      'okay',
-      'fine',
-      'so-so',
-      'so so',
-      'average',
-    ],
-    weak: [
-      '一般',
-      '一般般',
-      '还行',
-      '還行',
-      '还可以',
-      '還可以',
-      '还好',
-      '還好',
-      '凑合',
-      '湊合',
-      '马马虎虎',
-      '馬馬虎虎',
-      '过得去',
-      '過得去',
-    ],
-  },
-  dissatisfied: {
-    strong: [
-      '不满意',
-      '不滿意',
-      '不太满意',
-      '不太滿意',
-      '不大满意',
-      '不大滿意',
-      '不是很满意',
-      '不是很滿意',
-      '唔满意',
-      '唔滿意',
-      'dissatisfied',
-      'unsatisfied',
-      'not satisfied',
-      'not very satisfied',
-      'not really satisfied',
-    ],
-  },
-  very_dissatisfied: {
-    strong: [
-      '很不满意',
-      '很不滿意',
-      '非常不满意',
-      '非常不滿意',
-      '极不满意',
-      '極不滿意',
-      '极其不满意',
-      '極其不滿意',
-      '十分不满意',
-      '十分不滿意',
-      '特别不满意',
-      '特別不滿意',
-      '太不满意',
-      '太不滿意',
-      '好不满意',
-      '好唔滿意',
-      '好唔满意',
-      '一点也不满意',
-      '一點也不滿意',
-      '一点都不满意',
-      '一點都不滿意',
-      'very dissatisfied',
-      'very unsatisfied',
-      'extremely dissatisfied',
-      'extremely unsatisfied',
-      'highly dissatisfied',
-      'completely dissatisfied',
-      'totally dissatisfied',
-      'not satisfied at all',
-      'not at all satisfied',
-    ],
-  },
-};
-
-const STANCE_WORDS: Record<Side, { strong: string[]; weak: string[] }> = {
-  support: {
-    strong: ['支持', '同意', '赞成', '贊成', 'support', 'agree', 'approve'],
-    weak: [
-      '是',
-      '是的',
-      '好',
-      '好的',
-      '对',
-      '對',
-      '对的',
-      '對的',
-      '行',
-      '可以',
-      '可以的',
-      '没问题',
-      '沒問題',
-      '冇問題',
-      '係',
-      '得',
-      '嗯',
-      'yes',
-      'y',
-      'yeah',
-      'yep',
-      'sure',
-    ],
-  },
-  oppose: {
-    strong: [
-      '反对',
-      '反對',
-      '不同意',
-      '不支持',
-      '不赞成',
-      '不贊成',
-      '唔同意',
-      '唔支持',
-      '唔贊成',
-      'disagree',
-      'oppose',
-      'against',
-    ],
-    weak: [
-      '否',
-      '不',
-      '不行',
-      '不好',
-      '不是',
-      '不对',
-      '不對',
-      '不可以',
-      '不要',
-      '唔',
-      '唔係',
-      '唔得',
-      '唔好',
-      'no',
-      'n',
-      'nope',
-    ],
-  },
-};
-
 const SKIP_WORDS = ['跳过', '跳過', '略过', '略過', '下一题', '下一題', 'skip', 'pass'];
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
 function buildLexicon(): Entry[] {
   const entries: Entry[] = [];
-  for (const [level, words] of Object.entries(SATISFACTION_WORDS) as [
-    SatisfactionLevel,
-    { strong: string[]; weak?: string[] },
-  ][]) {
+  for (const [level, words] of Object.entries(SATISFACTION_WORDS) as [SatisfactionLevel, AnswerWords][]) {
     const token: Token = { kind: 'satisfaction', level };
     for (const word of words.strong) entries.push({ word, token, weak: false });
     for (const word of words.weak ?? []) entries.push({ word, token, weak: true });
   }
-  for (const [stance, words] of Object.entries(STANCE_WORDS) as [
-    Side,
-    { strong: string[]; weak: string[] },
-  ][]) {
+  for (const [stance, words] of Object.entries(STANCE_WORDS) as [Side, AnswerWords][]) {
     const token: Token = { kind: 'stance', stance };
     for (const word of words.strong) entries.push({ word, token, weak: false });
-    for (const word of words.weak) entries.push({ word, token, weak: true });
+    for (const word of words.weak ?? []) entries.push({ word, token, weak: true });
   }
   for (const word of SKIP_WORDS) entries.push({ word, token: { kind: 'skip' }, weak: false });
   NUMBER_WORDS.forEach((word, value) => {

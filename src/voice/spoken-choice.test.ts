@@ -34,6 +34,60 @@ describe('matchOption', () => {
   });
 });
 
+describe('matchOption with the words SMS replies use', () => {
+  it.each([
+    [{ speech: '唔同意。' }, 'oppose'],
+    [{ speech: '我唔支持' }, 'oppose'],
+    [{ speech: '我贊成' }, 'support'],
+    [{ speech: '反對！' }, 'oppose'],
+    [{ speech: 'I approve.' }, 'support'],
+    [{ speech: '好的' }, 'support'],
+    [{ speech: '嗯，好的好的' }, 'support'],
+    [{ speech: '那个，可以啊' }, 'support'],
+    [{ speech: '係' }, 'support'],
+    [{ speech: 'Yes.' }, 'support'],
+    [{ speech: 'Um, no.' }, 'oppose'],
+    [{ speech: 'nope' }, 'oppose'],
+    [{ speech: '不' }, 'oppose'],
+    [{ speech: '不行啊' }, 'oppose'],
+    [{ speech: '唔得' }, 'oppose'],
+  ])('%j → %s', (input, expected) => {
+    expect(matchOption(input, stances)).toBe(expected);
+  });
+
+  it.each([['嗯'], ['嗯嗯'], ['好几天没水了'], ['不知道'], ['好，我想想'], ['yes and no'], ['I know']])(
+    'reads %s as no stance: weak words and hesitations count only alone',
+    (speech) => {
+      expect(matchOption({ speech }, stances)).toBeUndefined();
+    },
+  );
+
+  const levels = [
+    { value: 'very_satisfied', key: '1', words: [] },
+    { value: 'satisfied', key: '2', words: [] },
+    { value: 'basically_satisfied', key: '3', words: [] },
+    { value: 'dissatisfied', key: '4', words: [] },
+    { value: 'very_dissatisfied', key: '5', words: [] },
+  ] as const;
+
+  it.each([
+    ['非常满意', 'very_satisfied'],
+    ['我挺滿意的', 'satisfied'],
+    ['還算滿意', 'basically_satisfied'],
+    ['一般般', 'basically_satisfied'],
+    ['嗯，还行吧', 'basically_satisfied'],
+    ["It's okay.", 'basically_satisfied'],
+    ['不是很满意', 'dissatisfied'],
+    ['Not very satisfied', 'dissatisfied'],
+    ['我很不满意', 'very_dissatisfied'],
+    ['好唔滿意', 'very_dissatisfied'],
+    ['一般人都这么说', undefined],
+    ['四', 'dissatisfied'],
+  ])('%s → %s', (speech, expected) => {
+    expect(matchOption({ speech }, levels)).toBe(expected);
+  });
+});
+
 describe('spokenNumber', () => {
   it.each([
     ['23', 23],

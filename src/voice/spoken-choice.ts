@@ -3,12 +3,23 @@
  * Speech recognition returns sentences ("我支持。", "Two.", "第二个"); these helpers find the expected
  * word or number in them. Pure functions: the channel passes the words of the caller's language.
  */
+import {
+  type AnswerWords,
+  HAN_DIGITS,
+  SATISFACTION_WORDS,
+  SENTENCE_PARTICLES,
+  STANCE_WORDS,
+} from '../conversations/answer-words.ts';
 
 export interface SpokenOption<V extends string> {
   value: V;
   /** The key that chooses it. */
   key?: string;
-  /** Words that choose it when heard, in the caller's language (and common alternatives). */
+  /**
+   * Words that choose it when heard, in the caller's language (and common alternatives). An option
+   * whose value is a stance ("support", "oppose") or a satisfaction level is also chosen by the words
+   * an SMS reply uses for it, in every language: the phone line understands what a text does.
+   */
   words: readonly string[];
 }
 
@@ -28,6 +39,84 @@ export function wordList(csv: string): string[] {
     .filter(Boolean);
 }
 
+/** Lower-case, width-folded words separated by single spaces instead of punctuation. */
+function spacedWords(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+interface ExpectedWord {
+  compact: string;
+  /** For Latin-script words, the words as spaced: they must be heard whole. */
+  phrase: string | undefined;
+}
+
+function expectedWord(word: string): ExpectedWord {
+  const compact = normaliseSpoken(word);
+  return { compact, phrase: /^[a-z0-9]+$/.test(compact) ? spacedWords(word) : undefined };
+}
+
+interface Utterance {
+  compact: string;
+  /** Spaced words with a space at either end, so that a whole word is ` word `. */
+  spaced: string;
+  /** Compact, without the hesitations recognisers write down. */
+  bare: string;
+}
+
+// Hesitations a recogniser writes down ("嗯，我支持", "um, yes"). They answer nothing: "嗯" alone is a
+// yes in a text, but on the phone it is someone thinking.
+const CHINESE_FILLERS = /[嗯呃额額]+|那个|那個/gu;
+const ENGLISH_FILLERS = new Set(['um', 'umm', 'uh', 'uhm', 'er', 'erm', 'hmm', 'mm']);
+const LEADING_PARTICLES = new RegExp(`^[${SENTENCE_PARTICLES}]+`, 'u');
+
+function utterance(speech: string): Utterance {
+  const spaced = spacedWords(speech);
+  const words = spaced.split(' ');
+  return {
+    compact: words.join(''),
+    spaced: ` ${spaced} `,
+    bare: words
+      .filter((w) => !ENGLISH_FILLERS.has(w))
+      .join('')
+      .replace(CHINESE_FILLERS, ''),
+  };
+}
+
+/** Latin-script words must be said whole ("no" is not in "know"); Chinese has no spaces to go by. */
+function isSaid(word: ExpectedWord, heard: Utterance): boolean {
+  if (!word.compact) return false;
+  if (word.phrase === undefined) return heard.compact.includes(word.compact);
+  return heard.spaced.includes(` ${word.phrase} `);
+}
+
+/**
+ * A weak word ("好", "不", "yes") answers only when it is all that was said, perhaps more than once
+ * and with particles ("好的好的", "不啦"): "好几天没水" and "不知道" answer nothing. The recogniser's
+ * punctuation is not the caller's, so unlike in a text, "好，我想想" is not a yes.
+ */
+function isSaidAlone(word: ExpectedWord, heard: Utterance): boolean {
+  if (!word.compact || !heard.bare.startsWith(word.compact)) return false;
+  let rest = heard.bare;
+  while (rest.startsWith(word.compact)) {
+    rest = rest.slice(word.compact.length).replace(LEADING_PARTICLES, '');
+  }
+  return rest === '';
+}
+
+/** The words SMS replies answer with, by the option value they stand for, read once. */
+const ANSWER_WORDS = new Map<string, { strong: ExpectedWord[]; weak: ExpectedWord[] }>(
+  [...Object.entries(STANCE_WORDS), ...Object.entries(SATISFACTION_WORDS)].map(
+    ([value, words]: [string, AnswerWords]) => [
+      value,
+      { strong: words.strong.map(expectedWord), weak: (words.weak ?? []).map(expectedWord) },
+    ],
+  ),
+);
+
 /**
  * The option a caller chose: by key first, then by the longest expected word heard (so "不同意" is
  * not read as "同意"). Undefined when nothing matches or two options match equally well.
@@ -38,21 +127,20 @@ export function matchOption<V extends string>(
 ): V | undefined {
   if (input.digits) return options.find((o) => o.key !== undefined && o.key === input.digits)?.value;
   const speech = input.speech ?? '';
-  const heard = normaliseSpoken(speech);
-  if (!heard) return undefined;
-  const spaced = ` ${speech
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()} `;
+  const heard = utterance(speech);
+  if (!heard.compact) return undefined;
   let best: { value: V; length: number; tie: boolean } | undefined;
+  const consider = (value: V, word: ExpectedWord) => {
+    const length = word.compact.length;
+    if (!best || length > best.length) best = { value, length, tie: false };
+    else if (length === best.length && best.value !== value) best.tie = true;
+  };
   for (const option of options) {
-    for (const word of option.words) {
-      const w = normaliseSpoken(word);
-      if (!w || !isSaid(w, word, heard, spaced)) continue;
-      if (!best || w.length > best.length) best = { value: option.value, length: w.length, tie: false };
-      else if (w.length === best.length && best.value !== option.value) best.tie = true;
-    }
+    for (const word of option.words.map(expectedWord)) if (isSaid(word, heard)) consider(option.value, word);
+    const shared = ANSWER_WORDS.get(option.value);
+    if (!shared) continue;
+    for (const word of shared.strong) if (isSaid(word, heard)) consider(option.value, word);
+    for (const word of shared.weak) if (isSaidAlone(word, heard)) consider(option.value, word);
   }
   // The longest word wins, so "不同意" (oppose) is not read as the "同意" (support) inside it.
   if (best && !best.tie) return best.value;
@@ -60,48 +148,6 @@ export function matchOption<V extends string>(
   if (number !== undefined) return options.find((o) => o.key === String(number))?.value;
   return undefined;
 }
-
-/** Latin-script words must be said whole ("no" is not in "know"); Chinese has no spaces to go by. */
-function isSaid(compactWord: string, word: string, heard: string, spaced: string): boolean {
-  if (/^[a-z0-9]+$/.test(compactWord)) {
-    const phrase = word
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim();
-    return spaced.includes(` ${phrase} `);
-  }
-  return heard.includes(compactWord);
-}
-
-const CHINESE_DIGITS: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  幺: 1,
-  壹: 1,
-  二: 2,
-  两: 2,
-  兩: 2,
-  贰: 2,
-  貳: 2,
-  三: 3,
-  叁: 3,
-  參: 3,
-  四: 4,
-  肆: 4,
-  五: 5,
-  伍: 5,
-  六: 6,
-  陆: 6,
-  陸: 6,
-  七: 7,
-  柒: 7,
-  八: 8,
-  捌: 8,
-  九: 9,
-  玖: 9,
-};
 
 const ENGLISH_NUMBERS: Record<string, number> = {
   zero: 0,
@@ -139,7 +185,7 @@ function chineseNumber(run: string): number | undefined {
   if (!/[十拾百佰]/.test(run)) {
     let n = 0;
     for (const ch of run) {
-      const d = CHINESE_DIGITS[ch];
+      const d = HAN_DIGITS[ch];
       if (d === undefined) return undefined;
       n = n * 10 + d;
     }
@@ -155,13 +201,15 @@ function chineseNumber(run: string): number | undefined {
       total += (current || 1) * 10;
       current = 0;
     } else {
-      const d = CHINESE_DIGITS[ch];
+      const d = HAN_DIGITS[ch];
       if (d === undefined) return undefined;
       current = d;
     }
   }
   return total + current;
 }
+
+const HAN_NUMBER = new RegExp(`^[${Object.keys(HAN_DIGITS).join('')}十拾百佰]+$`, 'u');
 
 // Words around a number that do not change it: "第二个", "按3", "number five", "议题23".
 const NUMBER_FRAME = /第|个|個|号|號|按|选|選|揀|议题|議題|\b(?:number|press|option|topic|the|please)\b/giu;
@@ -175,7 +223,7 @@ export function spokenNumber(text: string): number | undefined {
   const compact = framed.replace(/[^\p{L}\p{N}]+/gu, '');
   if (!compact) return undefined;
   if (/^\d+$/.test(compact)) return Number.parseInt(compact, 10);
-  if (/^[零〇一幺壹二两兩贰貳三叁參四肆五伍六陆陸七柒八捌九玖十拾百佰]+$/u.test(compact)) {
+  if (HAN_NUMBER.test(compact)) {
     return chineseNumber(compact);
   }
   const words = framed.split(/[^a-z]+/).filter(Boolean);
