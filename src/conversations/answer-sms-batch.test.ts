@@ -1,19 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demands, intakes, opinions, pendingPrompts, residents, surveyAnswers } from '../db/schema.ts';
 import { getI18n } from '../i18n/i18n.ts';
-import { createTestCtx } from '../testing/test-context.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { type AnswerSmsInput, answerSmsBatch } from './answer-sms-batch.ts';
 import {
   newPhone,
+  newSmsSid,
   newSurvey,
   newTopic,
   promptSurveyQuestion,
   promptTopicNotice,
   residentWithPhone,
   THREE_QUESTIONS,
+  useConversationDatabase,
 } from './conversation-test-kit.ts';
 import { getPendingPrompt } from './get-pending-prompt.ts';
 import { handleSmsReply } from './handle-sms-reply.ts';
@@ -22,18 +22,10 @@ import { readSmsReplyContexts, type SmsReplyContextKey } from './read-sms-reply-
 import { recordSmsReplies, type SmsReplyRecord } from './record-sms-replies.ts';
 import { setPendingPrompt } from './set-pending-prompt.ts';
 
-let database: TestDatabase;
+const setup = useConversationDatabase();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await database.close();
-});
-
-const ctx = () => createTestCtx(database.db, { actor: { type: 'resident', via: 'sms' } });
-const sid = () => `SM${randomBytes(16).toString('hex')}`;
+const { ctx } = setup;
+const sid = newSmsSid;
 const i18n = getI18n();
 
 function message(from: string, body: string, messageSid = sid()) {
@@ -65,7 +57,7 @@ async function recordSmsReply(c: ReturnType<typeof ctx>, record: SmsReplyRecord)
 }
 
 function intakesOf(messageSid: string) {
-  return database.db.select().from(intakes).where(eq(intakes.externalId, messageSid));
+  return setup.database.db.select().from(intakes).where(eq(intakes.externalId, messageSid));
 }
 
 /** An intake row as the one-statement write takes it: the least a test needs to say. */
@@ -97,17 +89,17 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
     const answered = await answerSmsAtOnce(c, message(phone, '小区东门的路灯坏了一个月了'));
     expect(answered).toMatchObject({ duplicate: false, outcome: { kind: 'demand', locale: 'zh-CN' } });
 
-    const [resident] = await database.db
+    const [resident] = await setup.database.db
       .select()
       .from(residents)
       .where(eq(residents.phoneHash, c.pii.phoneHash(phone)));
     expect(resident).toBeDefined();
     expect(c.pii.decryptPhone(resident!.phoneCipher!)).toBe(phone);
     expect(answered!.outcome.residentId).toBe(resident!.id);
-    const [intake] = await database.db.select().from(intakes).where(eq(intakes.id, answered!.intakeId));
+    const [intake] = await setup.database.db.select().from(intakes).where(eq(intakes.id, answered!.intakeId));
     expect(intake).toMatchObject({ residentId: resident!.id, kind: 'demand', channel: 'sms' });
     expect(
-      await database.db.select().from(demands).where(eq(demands.intakeId, answered!.intakeId)),
+      await setup.database.db.select().from(demands).where(eq(demands.intakeId, answered!.intakeId)),
     ).toMatchObject([{ residentId: resident!.id, text: '小区东门的路灯坏了一个月了', channel: 'sms' }]);
   });
 
@@ -121,7 +113,10 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
     const answered = await answerSmsAtOnce(c, message(resident.phone, '满意'));
     expect(answered).toMatchObject({ meaning: 'survey_answer', outcome: { messageKey: 'sms:survey.next' } });
     expect(
-      await database.db.select().from(surveyAnswers).where(eq(surveyAnswers.intakeId, answered!.intakeId)),
+      await setup.database.db
+        .select()
+        .from(surveyAnswers)
+        .where(eq(surveyAnswers.intakeId, answered!.intakeId)),
     ).toMatchObject([
       { surveyId: survey.id, questionId: questions[0]!.id, topicId: topic.id, answer: 'satisfied' },
     ]);
@@ -137,7 +132,7 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
     const stance = await answerSmsAtOnce(c, message(resident.phone, '2 太吵了'));
     expect(stance?.outcome).toMatchObject({ kind: 'opinion', messageKey: 'pipeline:opinion.oppose' });
     expect(
-      await database.db.select().from(opinions).where(eq(opinions.intakeId, stance!.intakeId)),
+      await setup.database.db.select().from(opinions).where(eq(opinions.intakeId, stance!.intakeId)),
     ).toMatchObject([{ topicId: topic.id, stance: 'oppose', text: '太吵了' }]);
 
     const unclear = await answerSmsAtOnce(c, message(resident.phone, '1 2'));
@@ -173,7 +168,7 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
     const confirmation = message(resident.phone, '1');
     expect(await answerSmsAtOnce(c, confirmation)).toBeUndefined();
     for (const m of [optOut, optIn, confirmation]) expect(await intakesOf(m.messageSid)).toHaveLength(0);
-    await database.db.delete(pendingPrompts).where(eq(pendingPrompts.residentId, resident.id));
+    await setup.database.db.delete(pendingPrompts).where(eq(pendingPrompts.residentId, resident.id));
   });
 });
 
@@ -234,9 +229,9 @@ describe('recordSmsReplies (the one statement)', () => {
     });
     expect(written).toBe(false);
     expect(await intakesOf(messageSid)).toHaveLength(0);
-    expect(await database.db.select().from(residents).where(eq(residents.phoneHash, phoneHash))).toHaveLength(
-      1,
-    );
+    expect(
+      await setup.database.db.select().from(residents).where(eq(residents.phoneHash, phoneHash)),
+    ).toHaveLength(1);
   });
 
   it('writes the intake and its record once per message id', async () => {
@@ -263,7 +258,7 @@ describe('recordSmsReplies (the one statement)', () => {
     expect(await recordSmsReply(c, record())).toBe(true);
     expect(await recordSmsReply(c, record())).toBe(false);
     expect(await intakesOf(messageSid)).toHaveLength(1);
-    const stored = await database.db
+    const stored = await setup.database.db
       .select({ id: demands.id })
       .from(demands)
       .innerJoin(intakes, eq(intakes.id, demands.intakeId))
@@ -300,20 +295,23 @@ describe('answerSmsBatch with messages from several senders', () => {
       outcome: { messageKey: 'sms:survey.next' },
     });
     expect(
-      await database.db.select().from(surveyAnswers).where(eq(surveyAnswers.intakeId, answers[0]!.intakeId)),
+      await setup.database.db
+        .select()
+        .from(surveyAnswers)
+        .where(eq(surveyAnswers.intakeId, answers[0]!.intakeId)),
     ).toMatchObject([{ questionId: questions[0]!.id, answer: 'satisfied' }]);
     expect((await getPendingPrompt(c, { residentId: surveyed.id }))?.question?.id).toBe(questions[1]!.id);
 
     expect(
-      await database.db.select().from(opinions).where(eq(opinions.intakeId, answers[1]!.intakeId)),
+      await setup.database.db.select().from(opinions).where(eq(opinions.intakeId, answers[1]!.intakeId)),
     ).toMatchObject([{ topicId: topic.id, residentId: noticed.id, stance: 'oppose', text: '太吵了' }]);
 
-    const [created] = await database.db
+    const [created] = await setup.database.db
       .select()
       .from(residents)
       .where(eq(residents.phoneHash, c.pii.phoneHash(newcomer)));
     expect(
-      await database.db.select().from(demands).where(eq(demands.intakeId, answers[2]!.intakeId)),
+      await setup.database.db.select().from(demands).where(eq(demands.intakeId, answers[2]!.intakeId)),
     ).toMatchObject([{ residentId: created!.id, text: '小区东门的路灯坏了一个月了' }]);
 
     expect(answers[3]).toEqual({ intakeId: repeated!.intakeId, outcome: repeated!.outcome, duplicate: true });
@@ -337,7 +335,7 @@ describe('answerSmsBatch with messages from several senders', () => {
     // Answered once: the survey moved on by one question, not two.
     expect((await getPendingPrompt(c, { residentId: resident.id }))?.question?.id).toBe(questions[1]!.id);
     expect(
-      await database.db.select().from(surveyAnswers).where(eq(surveyAnswers.residentId, resident.id)),
+      await setup.database.db.select().from(surveyAnswers).where(eq(surveyAnswers.residentId, resident.id)),
     ).toHaveLength(1);
   });
 });

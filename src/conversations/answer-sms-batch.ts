@@ -138,6 +138,24 @@ function surveyOf(
   };
 }
 
+/** The intake an understood SMS makes, as both paths store it (this one and the transactional one). */
+export function smsIntakeInput(
+  input: AnswerSmsInput,
+  resolution: Pick<ReturnType<typeof resolveReply>, 'intake'>,
+  locale: Locale,
+  residentId: string | undefined,
+) {
+  const actor = { type: 'resident', via: 'sms', ...(residentId ? { residentId } : {}) } as const;
+  return {
+    channel: 'sms',
+    externalId: input.messageSid,
+    actor,
+    ...resolution.intake,
+    language: locale,
+    receivedAt: input.receivedAt,
+  } as const;
+}
+
 /** A message read and understood, waiting for the batch write. */
 interface Planned {
   record: SmsReplyRecord;
@@ -194,15 +212,7 @@ function planReply(
   const change = promptChangeOf(resolution.effect);
   if (!change) return undefined;
 
-  const actor = { type: 'resident', via: 'sms', ...(resident ? { residentId: resident.id } : {}) } as const;
-  const parsed = intakeSchema.safeParse({
-    channel: 'sms',
-    externalId: input.messageSid,
-    actor,
-    ...resolution.intake,
-    language: locale,
-    receivedAt: input.receivedAt,
-  });
+  const parsed = intakeSchema.safeParse(smsIntakeInput(input, resolution, locale, resident?.id));
   // The transactional path refuses it with the validation error.
   if (!parsed.success) return undefined;
   const intake = parsed.data;

@@ -2,7 +2,8 @@
  * Builders for conversation tests: residents by phone, a topic on public notice, a survey with
  * questions, and the pending prompts outreach would leave behind. Test-only.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { Ctx } from '../core/context.ts';
 import type { DbOrTx } from '../db/database.ts';
 import {
@@ -14,7 +15,38 @@ import {
   topics,
 } from '../db/schema.ts';
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
+import { createTestCtx } from '../testing/test-context.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { setPendingPrompt } from './set-pending-prompt.ts';
+
+/**
+ * A test database for the file, opened before its tests and closed after them, and a context acting
+ * as a resident writing by SMS.
+ */
+export function useConversationDatabase() {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  const opened = (): TestDatabase => {
+    if (!database) throw new Error('the test database is opened before the tests run');
+    return database;
+  };
+  return {
+    get database() {
+      return opened();
+    },
+    ctx: () => createTestCtx(opened().db, { actor: { type: 'resident', via: 'sms' } }),
+  };
+}
+
+/** A message id in Twilio's form. */
+export function newSmsSid(): string {
+  return `SM${randomBytes(16).toString('hex')}`;
+}
 
 const used = new Set<string>();
 

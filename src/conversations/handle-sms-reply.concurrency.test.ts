@@ -1,37 +1,23 @@
-/**
- * Messages that arrive together: the one-statement path and the transactional path must give the same
- * results as if the messages had been handled one after the other. On PostgreSQL these run truly
- * concurrently (a pool of connections); on PGlite one at a time.
- */
-import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, intakes, residents, surveyAnswers } from '../db/schema.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
-import { createTestCtx } from '../testing/test-context.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import {
   newPhone,
+  newSmsSid,
   newSurvey,
   promptSurveyQuestion,
   residentWithPhone,
   THREE_QUESTIONS,
+  useConversationDatabase,
 } from './conversation-test-kit.ts';
 import { getPendingPrompt } from './get-pending-prompt.ts';
 import { handleSmsReplies, handleSmsReply } from './handle-sms-reply.ts';
 
-let database: TestDatabase;
+const setup = useConversationDatabase();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await database.close();
-});
-
-const ctx = () => createTestCtx(database.db, { actor: { type: 'resident', via: 'sms' } });
-const sid = () => `SM${randomBytes(16).toString('hex')}`;
+const { ctx } = setup;
+const sid = newSmsSid;
 /** Residents sending at the same time in each test, so that many interleavings are tried. */
 const RESIDENTS = 6;
 
@@ -60,7 +46,7 @@ describe('handleSmsReply with messages arriving together', () => {
     );
 
     for (const [i, { resident, questions }] of cases.entries()) {
-      const answers = await database.db
+      const answers = await setup.database.db
         .select({ questionId: surveyAnswers.questionId, answer: surveyAnswers.answer })
         .from(surveyAnswers)
         .where(eq(surveyAnswers.residentId, resident.id));
@@ -92,7 +78,7 @@ describe('handleSmsReply with messages arriving together', () => {
 
     expect([...a, ...b].filter((settled) => !settled.ok)).toEqual([]);
     for (const { resident, questions } of cases) {
-      const answers = await database.db
+      const answers = await setup.database.db
         .select({ questionId: surveyAnswers.questionId })
         .from(surveyAnswers)
         .where(eq(surveyAnswers.residentId, resident.id));
@@ -100,13 +86,13 @@ describe('handleSmsReply with messages arriving together', () => {
     }
     for (const [i, phone] of newcomers.entries()) {
       expect(
-        await database.db
+        await setup.database.db
           .select()
           .from(residents)
           .where(eq(residents.phoneHash, ctx().pii.phoneHash(phone))),
       ).toHaveLength(1);
       expect(
-        await database.db.select().from(intakes).where(eq(intakes.externalId, repeatedSids[i]!)),
+        await setup.database.db.select().from(intakes).where(eq(intakes.externalId, repeatedSids[i]!)),
       ).toHaveLength(1);
     }
   });
@@ -127,9 +113,12 @@ describe('handleSmsReply with messages arriving together', () => {
       const replies = results[i]!;
       expect(new Set(replies.map((r) => `${r.intakeId} ${r.reply}`)).size).toBe(1);
       expect(replies.filter((r) => !r.duplicate)).toHaveLength(1);
-      const stored = await database.db.select().from(intakes).where(eq(intakes.externalId, messageSids[i]!));
+      const stored = await setup.database.db
+        .select()
+        .from(intakes)
+        .where(eq(intakes.externalId, messageSids[i]!));
       expect(stored).toHaveLength(1);
-      const people = await database.db
+      const people = await setup.database.db
         .select({ id: residents.id })
         .from(residents)
         .where(eq(residents.phoneHash, ctx().pii.phoneHash(phone)));
@@ -148,12 +137,12 @@ describe('handleSmsReply with messages arriving together', () => {
       ),
     );
     for (const [i, phone] of phones.entries()) {
-      const people = await database.db
+      const people = await setup.database.db
         .select({ id: residents.id })
         .from(residents)
         .where(eq(residents.phoneHash, ctx().pii.phoneHash(phone)));
       expect(people).toHaveLength(1);
-      const stored = await database.db
+      const stored = await setup.database.db
         .select({ residentId: intakes.residentId })
         .from(intakes)
         .where(eq(intakes.residentId, people[0]!.id));
@@ -176,7 +165,7 @@ describe('handleSmsReply with messages arriving together', () => {
       expect(await isOptedOut(ctx(), { residentId: resident.id, channel: 'sms' })).toBe(true);
       expect(await getPendingPrompt(ctx(), { residentId: resident.id })).toBeUndefined();
       const [answer, optOut] = results[i]!;
-      const answers = await database.db
+      const answers = await setup.database.db
         .select({ questionId: surveyAnswers.questionId })
         .from(surveyAnswers)
         .where(eq(surveyAnswers.residentId, resident.id));
@@ -189,7 +178,7 @@ describe('handleSmsReply with messages arriving together', () => {
         expect(answer!.kind).toBe('unclassified');
       }
       expect(optOut!.reply).toBe('您已退订短信通知。回复“订阅”可恢复。');
-      const audits = await database.db
+      const audits = await setup.database.db
         .select()
         .from(auditLog)
         .where(and(eq(auditLog.subjectId, resident.id), eq(auditLog.action, 'resident.opt_out')));

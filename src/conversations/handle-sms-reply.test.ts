@@ -1,41 +1,32 @@
-import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, intakes, residents, surveyAnswers } from '../db/schema.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
-import { createTestCtx } from '../testing/test-context.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import {
   newPhone,
+  newSmsSid,
   newSurvey,
   newTopic,
   promptSurveyQuestion,
   promptTopicNotice,
   residentWithPhone,
   THREE_QUESTIONS,
+  useConversationDatabase,
 } from './conversation-test-kit.ts';
 import { getPendingPrompt } from './get-pending-prompt.ts';
 import { handleSmsReply } from './handle-sms-reply.ts';
 
-let database: TestDatabase;
+const setup = useConversationDatabase();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await database.close();
-});
-
-const ctx = () => createTestCtx(database.db, { actor: { type: 'resident', via: 'sms' } });
-const sid = () => `SM${randomBytes(16).toString('hex')}`;
+const { ctx } = setup;
+const sid = newSmsSid;
 
 function sms(from: string, body: string, messageSid = sid()) {
   return { messageSid, from, body, receivedAt: new Date('2026-11-27T02:00:00Z'), helpPhone: '12345' };
 }
 
 async function intakeOf(intakeId: string) {
-  const [row] = await database.db.select().from(intakes).where(eq(intakes.id, intakeId));
+  const [row] = await setup.database.db.select().from(intakes).where(eq(intakes.id, intakeId));
   return row!;
 }
 
@@ -94,11 +85,11 @@ describe('handleSmsReply', () => {
   });
 
   it('records a message from a number it cannot use without a resident, and still answers', async () => {
-    const before = await database.db.select({ id: residents.id }).from(residents);
+    const before = await setup.database.db.select({ id: residents.id }).from(residents);
     const result = await handleSmsReply(ctx(), sms('10086', '查话费'));
     expect(result.reply).toBeDefined();
     expect((await intakeOf(result.intakeId)).residentId).toBeNull();
-    expect(await database.db.select({ id: residents.id }).from(residents)).toHaveLength(before.length);
+    expect(await setup.database.db.select({ id: residents.id }).from(residents)).toHaveLength(before.length);
   });
 
   it('replies in the stored language, else the message’s own, never guessing from a keyword', async () => {

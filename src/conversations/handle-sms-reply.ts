@@ -8,7 +8,13 @@ import { replyToProxyConfirmation } from '../proxy/reply-to-proxy-confirmation.t
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import { advancePendingPrompt } from './advance-pending-prompt.ts';
-import { type AnsweredSms, type AnswerSmsInput, answerSmsBatch, replyLocale } from './answer-sms-batch.ts';
+import {
+  type AnsweredSms,
+  type AnswerSmsInput,
+  answerSmsBatch,
+  replyLocale,
+  smsIntakeInput,
+} from './answer-sms-batch.ts';
 import { clearPendingPrompt } from './clear-pending-prompt.ts';
 import { getPendingPrompt, type PendingPrompt } from './get-pending-prompt.ts';
 import { interpretReply } from './interpret-reply.ts';
@@ -228,23 +234,12 @@ async function answerInTransaction(ctx: Ctx, input: AnswerSmsInput): Promise<Ans
       t: i18n.forLocale(locale),
       locale,
     });
-    const actor = { type: 'resident', via: 'sms', ...(resident ? { residentId: resident.id } : {}) } as const;
+    const intake = smsIntakeInput(input, resolution, locale, resident?.id);
     const { reply } = resolution;
-    const result = await ingest(
-      { ...txCtx, actor },
-      {
-        channel: 'sms',
-        externalId: input.messageSid,
-        actor,
-        ...resolution.intake,
-        language: locale,
-        receivedAt: input.receivedAt,
-      },
-      {
-        helpPhone: input.helpPhone,
-        ...(reply ? { composeOutcome: (outcome) => ({ ...outcome, ...reply }) } : {}),
-      },
-    );
+    const result = await ingest({ ...txCtx, actor: intake.actor }, intake, {
+      helpPhone: input.helpPhone,
+      ...(reply ? { composeOutcome: (outcome) => ({ ...outcome, ...reply }) } : {}),
+    });
     if (!result.duplicate && resident) await applyEffect(txCtx, resident.id, prompt, resolution.effect);
     return { ...result, meaning: resolution.meaning };
   });

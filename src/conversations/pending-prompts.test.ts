@@ -1,9 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../core/errors.ts';
 import { pendingPrompts } from '../db/schema.ts';
-import { createTestCtx } from '../testing/test-context.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { advancePendingPrompt } from './advance-pending-prompt.ts';
 import { clearPendingPrompt } from './clear-pending-prompt.ts';
 import {
@@ -13,22 +11,15 @@ import {
   promptTopicNotice,
   residentWithPhone,
   THREE_QUESTIONS,
+  useConversationDatabase,
 } from './conversation-test-kit.ts';
 import { getPendingPrompt } from './get-pending-prompt.ts';
 import { markPromptClarified } from './mark-prompt-clarified.ts';
 import { setPendingPrompt } from './set-pending-prompt.ts';
 
-let database: TestDatabase;
+const setup = useConversationDatabase();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await database.close();
-});
-
-const ctx = () => createTestCtx(database.db);
+const { ctx } = setup;
 
 describe('pending prompts', () => {
   it('has none for a resident who was asked nothing', async () => {
