@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
@@ -69,6 +70,26 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   };
 }
 
+/**
+ * The embedded database's settings. Its buffer pool lives in the process's own memory (WebAssembly),
+ * so PostgreSQL's default of 128 MB would be most of the gateway's memory; a community's data fits in
+ * far less, and the rest is read from the data directory's files.
+ */
+const PGLITE_CONF = ['shared_buffers = 32MB'];
+
+/**
+ * Creates the embedded data directory in a short-lived child process. Creating it (initdb) grows the
+ * WebAssembly memory of the process that does it to about 800 MB, and that memory is never given back:
+ * done in the gateway itself, the first start would keep it for as long as it runs.
+ */
+function createPgliteDataDir(pgDataDir: string): void {
+  const script = `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});
+const db = new PGlite(${JSON.stringify(pgDataDir)}, { postgresqlconf: ${JSON.stringify(PGLITE_CONF)} });
+await db.waitReady;
+await db.close();`;
+  execFileSync(process.execPath, ['--input-type=module', '--eval', script], { stdio: 'inherit' });
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -90,9 +111,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dir);
       throw error;
     }
-    client = new PGlite(path.join(dir, 'pglite'));
+    const pgDataDir = path.join(dir, 'pglite');
+    if (!existsSync(path.join(pgDataDir, 'PG_VERSION'))) createPgliteDataDir(pgDataDir);
+    client = new PGlite(pgDataDir, { postgresqlconf: PGLITE_CONF });
   } else {
-    client = new PGlite();
+    client = new PGlite({ postgresqlconf: PGLITE_CONF });
   }
   try {
     await client.waitReady;
