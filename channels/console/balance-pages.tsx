@@ -8,12 +8,19 @@ import type { Translate } from '../../src/i18n/i18n.ts';
 import type { GroupBalance, TopicBalance } from '../../src/participation/assess-balance.ts';
 import { CONTRIBUTION_KINDS } from '../../src/participation/contributions.ts';
 import { VISIT_LIST_DEFAULT, VISIT_LIST_MAX } from '../../src/participation/reach-under-heard-group.ts';
-import { CSRF_FIELD } from '../http/csrf.ts';
-import { ErrorSummary, type FieldError, fieldErrorId, fieldId } from '../http/error-summary.tsx';
+import { ErrorSummary, type FieldError } from '../http/error-summary.tsx';
 import { Layout } from '../http/layout.tsx';
+import { Choices, Input, PostForm } from './form-kit.tsx';
 import { BarChart } from './kpi-charts.tsx';
-import { BackLink, DataTable, DoneBanner, formatShare, localized, type PageLayout } from './lists-layout.tsx';
-import { Choices } from './lists-pages.tsx';
+import {
+  BackLink,
+  DataTable,
+  DoneBanner,
+  formatShare,
+  headings,
+  localized,
+  type PageLayout,
+} from './lists-layout.tsx';
 
 export const BALANCE_PATH = '/console/balance';
 export const balanceTopicPath = (topicId: string) => `${BALANCE_PATH}/topics/${topicId}`;
@@ -43,13 +50,13 @@ export const BalanceOverviewPage: FC<{ layout: PageLayout; balances: TopicBalanc
       ) : (
         <DataTable
           caption={t('lists:balance.overviewCaption')}
-          columns={[
-            t('lists:columns.topic'),
-            t('lists:columns.topicStatus'),
-            t('lists:balance.columns.participants'),
-            t('lists:balance.columns.affected'),
-            t('lists:balance.columns.alerts'),
-          ]}
+          columns={headings(t, 'lists', [
+            'columns.topic',
+            'columns.topicStatus',
+            'balance.columns.participants',
+            'balance.columns.affected',
+            'balance.columns.alerts',
+          ])}
         >
           {balances.map((b) => {
             const title = localized(b.topic.title, locale);
@@ -104,7 +111,6 @@ const ReachForms: FC<{
 }> = ({ t, balance, group, csrf, communityName, errors }) => {
   const action = `${balanceTopicPath(balance.topic.id)}/outreach`;
   const name = groupName(t, group.group);
-  const visitsName = `visits-${group.group}`;
   const visitsError = errors?.visits?.group === group.group ? errors.visits.message : undefined;
   const called = balance.outreach.find((o) => o.group === group.group && o.action === 'voice_campaign');
   return (
@@ -112,48 +118,35 @@ const ReachForms: FC<{
       {called ? (
         <p>{t('lists:balance.alreadyCalled', { code: called.campaignCode ?? '', group: name })}</p>
       ) : (
-        <form method="post" action={action}>
-          <input type="hidden" name={CSRF_FIELD} value={csrf} />
+        <PostForm
+          action={action}
+          csrf={csrf}
+          submit={t('lists:balance.callButton', { group: name, community: communityName })}
+          novalidate={false}
+        >
           <input type="hidden" name="group" value={group.group} />
           <input type="hidden" name="action" value="voice_campaign" />
-          <button type="submit">
-            {t('lists:balance.callButton', { group: name, community: communityName })}
-          </button>
-        </form>
+        </PostForm>
       )}
-      <form method="post" action={action} novalidate>
-        <input type="hidden" name={CSRF_FIELD} value={csrf} />
+      <PostForm
+        action={action}
+        csrf={csrf}
+        submit={t('lists:balance.visitButton', { group: name })}
+        secondary
+      >
         <input type="hidden" name="group" value={group.group} />
         <input type="hidden" name="action" value="visit_list" />
-        <div class={visitsError ? 'field field-invalid' : 'field'}>
-          <label for={fieldId(visitsName)}>{t('lists:balance.visitsLabel', { group: name })}</label>
-          <span class="hint" id={`${fieldId(visitsName)}-hint`}>
-            {t('lists:balance.visitsHint', { max: VISIT_LIST_MAX })}
-          </span>
-          {visitsError ? (
-            <span class="field-error" id={fieldErrorId(visitsName)}>
-              <span class="visually-hidden">{t('web:fieldErrorPrefix')}</span>
-              {visitsError}
-            </span>
-          ) : null}
-          <input
-            id={fieldId(visitsName)}
-            name="visits"
-            type="text"
-            inputmode="numeric"
-            spellcheck={false}
-            class="input-short"
-            value={errors?.visits?.group === group.group ? errors.visits.value : String(VISIT_LIST_DEFAULT)}
-            aria-describedby={[`${fieldId(visitsName)}-hint`, visitsError ? fieldErrorId(visitsName) : '']
-              .filter(Boolean)
-              .join(' ')}
-            aria-invalid={visitsError ? 'true' : undefined}
-          />
-        </div>
-        <button type="submit" class="secondary">
-          {t('lists:balance.visitButton', { group: name })}
-        </button>
-      </form>
+        <Input
+          t={t}
+          name="visits"
+          idName={`visits-${group.group}`}
+          label={t('lists:balance.visitsLabel', { group: name })}
+          hint={t('lists:balance.visitsHint', { max: VISIT_LIST_MAX })}
+          error={visitsError}
+          value={errors?.visits?.group === group.group ? errors.visits.value : String(VISIT_LIST_DEFAULT)}
+          numeric
+        />
+      </PostForm>
     </div>
   );
 };
@@ -273,13 +266,7 @@ export const BalanceTopicPage: FC<{
       ) : null}
       <DataTable
         caption={t('lists:balance.groupsCaption', { community: communityName })}
-        columns={[
-          t('lists:balance.columns.group'),
-          t('lists:balance.columns.affected'),
-          t('lists:balance.columns.community'),
-          t('lists:balance.columns.heard'),
-          t('lists:balance.columns.verdict'),
-        ]}
+        columns={headings(t, 'lists:balance.columns', ['group', 'affected', 'community', 'heard', 'verdict'])}
       >
         {balance.groups.map((g) => (
           <tr>
@@ -312,12 +299,12 @@ export const BalanceTopicPage: FC<{
       ) : (
         <DataTable
           caption={t('lists:balance.channelsCaption')}
-          columns={[
-            t('lists:balance.columns.channel'),
-            t('lists:balance.columns.contributions'),
-            t('lists:balance.columns.participants'),
-            t('lists:balance.columns.anonymous'),
-          ]}
+          columns={headings(t, 'lists:balance.columns', [
+            'channel',
+            'contributions',
+            'participants',
+            'anonymous',
+          ])}
         >
           {balance.heard.byChannel.map((ch) => (
             <tr>
@@ -362,8 +349,13 @@ export const BalanceTopicPage: FC<{
       {canManage ? (
         <section aria-labelledby="affected-heading">
           <h2 id="affected-heading">{t('lists:balance.affectedHeading')}</h2>
-          <form method="post" action={`${balanceTopicPath(balance.topic.id)}/affected-groups`}>
-            <input type="hidden" name={CSRF_FIELD} value={csrf} />
+          <PostForm
+            action={`${balanceTopicPath(balance.topic.id)}/affected-groups`}
+            csrf={csrf}
+            submit={t('lists:balance.affectedSubmit')}
+            secondary
+            novalidate={false}
+          >
             <Choices
               t={t}
               type="checkbox"
@@ -373,10 +365,7 @@ export const BalanceTopicPage: FC<{
               options={RESIDENT_GROUPS.map((g) => ({ value: g, label: groupName(t, g) }))}
               checked={balance.groups.filter((g) => g.affected).map((g) => g.group)}
             />
-            <button type="submit" class="secondary">
-              {t('lists:balance.affectedSubmit')}
-            </button>
-          </form>
+          </PostForm>
         </section>
       ) : null}
     </Layout>

@@ -12,10 +12,9 @@ import { listOutboxPage } from '../../src/staff/list-outbox-page.ts';
 import { reviewAuditLog } from '../../src/staff/review-audit-log.ts';
 import { startStaffSession } from '../../src/staff/start-staff-session.ts';
 import { clientAddress } from '../http/client-address.ts';
-import { clearAnonymousCsrf, csrfTokenFor, hasValidAnonymousCsrf, issueAnonymousCsrf } from '../http/csrf.ts';
+import { clearAnonymousCsrf, hasValidAnonymousCsrf, issueAnonymousCsrf } from '../http/csrf.ts';
 import type { StaffEnv } from '../http/env.ts';
 import { type FieldError, fieldErrorsFrom } from '../http/error-summary.tsx';
-import type { LayoutProps } from '../http/layout.tsx';
 import { currentPath, pageSetup } from '../http/pages.tsx';
 import { registerSiteAssets } from '../http/site-css.ts';
 import {
@@ -36,6 +35,7 @@ import {
   consoleSections,
 } from './console-roles.ts';
 import { HomePage } from './home-page.tsx';
+import { consoleLayout } from './lists-layout.tsx';
 import { LoginPage } from './login-page.tsx';
 import { OutboxPage } from './outbox-page.tsx';
 import { safeNext } from './safe-next.ts';
@@ -45,21 +45,6 @@ const LOGIN_FIELDS = ['username', 'password'] as const;
 function timeFormatter(locale: Locale, timeZone: string): (d: Date) => string {
   const format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
   return (d) => format.format(d);
-}
-
-/** Layout props shared by the signed-in pages. */
-function staffLayout(deps: AppDeps, c: Context<StaffEnv>): Omit<LayoutProps, 'children' | 'title'> {
-  const t = c.get('t');
-  const { staff, session } = currentStaff(c);
-  return {
-    t,
-    locale: c.get('locale'),
-    currentPath: currentPath(c),
-    homeHref: '/console',
-    helpPhone: deps.config.helpPhone,
-    nav: consoleSections(t, staff.roles),
-    signedIn: { displayName: staff.displayName, csrfToken: csrfTokenFor(session.csrfSecret) },
-  };
 }
 
 function formString(body: Record<string, unknown>, name: string): string {
@@ -156,7 +141,7 @@ export function createConsoleApp(deps: AppDeps): Hono<StaffEnv> {
   staffRoute(app, 'GET', '/console', CONSOLE_HOME_ROLES, (c) => {
     const t = c.get('t');
     const { staff, session } = currentStaff(c);
-    const layout = staffLayout(deps, c);
+    const layout = consoleLayout(deps, c);
     const formatTime = timeFormatter(c.get('locale'), deps.config.timeZone);
     return c.html(
       <HomePage
@@ -175,7 +160,7 @@ export function createConsoleApp(deps: AppDeps): Hono<StaffEnv> {
     const data = await listOutboxPage(requestCtx(deps, c), { page: c.req.query('page') ?? 1 });
     return c.html(
       <OutboxPage
-        layout={staffLayout(deps, c)}
+        layout={consoleLayout(deps, c)}
         data={data}
         providerConfigured={deps.config.twilio !== undefined}
         formatTime={timeFormatter(c.get('locale'), deps.config.timeZone)}
@@ -187,7 +172,7 @@ export function createConsoleApp(deps: AppDeps): Hono<StaffEnv> {
     const review = await reviewAuditLog(requestCtx(deps, c));
     return c.html(
       <AuditPage
-        layout={staffLayout(deps, c)}
+        layout={consoleLayout(deps, c)}
         review={review}
         formatTime={timeFormatter(c.get('locale'), deps.config.timeZone)}
       />,

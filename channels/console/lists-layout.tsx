@@ -55,15 +55,29 @@ export function formatShare(value: number | null, locale: Locale, t: Translate):
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
 }
 
-/** A captioned table with one header cell per column; the rows come as children. */
-export const DataTable: FC<{ caption: Child; columns: readonly string[]; children?: Child }> = ({
-  caption,
-  columns,
-  children,
-}) => (
+/**
+ * Column headings from texts under one key, `headings(t, 'lists:columns', ['item', 'unit'])`, or
+ * under a whole namespace, `headings(t, 'lists', ['columns.item', 'balance.columns.alerts'])`.
+ */
+export function headings(t: Translate, under: string, keys: readonly string[]): string[] {
+  const joint = under.includes(':') ? '.' : ':';
+  return keys.map((key) => t(`${under}${joint}${key}`));
+}
+
+/**
+ * A captioned table with one header cell per column; the rows come as children, totals as `foot`. A
+ * caption the heading above already gives is kept for screen readers only (`hideCaption`).
+ */
+export const DataTable: FC<{
+  caption: Child;
+  columns: readonly string[];
+  hideCaption?: boolean;
+  foot?: Child;
+  children?: Child;
+}> = ({ caption, columns, hideCaption, foot, children }) => (
   <div class="table-wrap">
     <table>
-      <caption>{caption}</caption>
+      <caption class={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
       <thead>
         <tr>
           {columns.map((column) => (
@@ -72,6 +86,7 @@ export const DataTable: FC<{ caption: Child; columns: readonly string[]; childre
         </tr>
       </thead>
       <tbody>{children}</tbody>
+      {foot ? <tfoot>{foot}</tfoot> : null}
     </table>
   </div>
 );

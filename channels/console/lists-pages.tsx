@@ -2,7 +2,7 @@
  * The three lists in the console: the responsibility list per topic with its items and progress, the
  * supervision list with escalations, the evaluation list with satisfaction per department.
  */
-import type { Child, FC } from 'hono/jsx';
+import type { FC } from 'hono/jsx';
 import type { Locale, SatisfactionLevel } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import type { ResponsibilityItemDetail } from '../../src/lists/get-responsibility-item.ts';
@@ -13,9 +13,19 @@ import type { ResponsibilityRow } from '../../src/lists/list-responsibility-item
 import type { Escalation, SupervisionList } from '../../src/lists/list-supervision.ts';
 import { DEADLINE_MAX_WORKING_DAYS } from '../../src/lists/responsibility-item.ts';
 import type { Topic } from '../../src/topics/topic-lifecycle.ts';
-import { CSRF_FIELD } from '../http/csrf.ts';
-import { ErrorSummary, type FieldError, fieldErrorId, fieldId } from '../http/error-summary.tsx';
+import type { FieldError } from '../http/error-summary.tsx';
 import { Layout } from '../http/layout.tsx';
+import {
+  ActionButton,
+  Choices,
+  errorSummaryProps,
+  FilterForm,
+  formFields,
+  Input,
+  PostForm,
+  Select,
+  TextArea,
+} from './form-kit.tsx';
 import { BarChart } from './kpi-charts.tsx';
 import {
   BackLink,
@@ -24,6 +34,7 @@ import {
   DoneBanner,
   formatDay,
   formatShare,
+  headings,
   localized,
   type PageLayout,
 } from './lists-layout.tsx';
@@ -171,13 +182,7 @@ export const ListsOverviewPage: FC<{ layout: PageLayout; topics: ListTopic[]; do
       ) : (
         <DataTable
           caption={t('lists:overview.caption')}
-          columns={[
-            t('lists:columns.topic'),
-            t('lists:columns.topicStatus'),
-            t('lists:columns.items'),
-            t('lists:columns.completed'),
-            t('lists:columns.overdue'),
-          ]}
+          columns={headings(t, 'lists:columns', ['topic', 'topicStatus', 'items', 'completed', 'overdue'])}
         >
           {topics.map((topic) => {
             const title = localized(topic.title, locale);
@@ -227,12 +232,12 @@ export const TopicListPage: FC<{
             </a>
           ) : null}
           {canStartImplementation ? (
-            <form method="post" action={`${topicListPath(topic.id)}/implementation`}>
-              <input type="hidden" name={CSRF_FIELD} value={layout.signedIn?.csrfToken ?? ''} />
-              <button type="submit" class="secondary">
-                {t('lists:topic.startImplementation')}
-              </button>
-            </form>
+            <ActionButton
+              action={`${topicListPath(topic.id)}/implementation`}
+              csrf={layout.signedIn?.csrfToken ?? ''}
+              label={t('lists:topic.startImplementation')}
+              secondary
+            />
           ) : null}
         </div>
       ) : null}
@@ -241,13 +246,7 @@ export const TopicListPage: FC<{
       ) : (
         <DataTable
           caption={t('lists:topic.caption', { code: topic.code })}
-          columns={[
-            t('lists:columns.item'),
-            t('lists:columns.unit'),
-            t('lists:columns.deadline'),
-            t('lists:columns.state'),
-            t('lists:columns.progress'),
-          ]}
+          columns={headings(t, 'lists:columns', ['item', 'unit', 'deadline', 'state', 'progress'])}
         >
           {items.map((item) => (
             <tr>
@@ -302,130 +301,6 @@ export const NEW_ITEM_FIELDS = [
   'deadlineWorkingDays',
 ] as const;
 
-function describedBy(name: string, hint: boolean, error: string | undefined): string | undefined {
-  return (
-    [hint ? `${fieldId(name)}-hint` : '', error ? fieldErrorId(name) : ''].filter(Boolean).join(' ') ||
-    undefined
-  );
-}
-
-const FieldError_: FC<{ t: Translate; name: string; error: string | undefined }> = ({ t, name, error }) =>
-  error ? (
-    <span class="field-error" id={fieldErrorId(name)}>
-      <span class="visually-hidden">{t('web:fieldErrorPrefix')}</span>
-      {error}
-    </span>
-  ) : null;
-
-/** Label, hint and error of a one-control field, GOV.UK style; the control comes as children. */
-const LabelledField: FC<{
-  t: Translate;
-  name: string;
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  children?: Child;
-}> = (p) => (
-  <div class={p.error ? 'field field-invalid' : 'field'}>
-    <label for={fieldId(p.name)}>{p.label}</label>
-    <Hint name={p.name} hint={p.hint} />
-    <FieldError_ t={p.t} name={p.name} error={p.error} />
-    {p.children}
-  </div>
-);
-
-const Hint: FC<{ name: string; hint: string | undefined }> = ({ name, hint }) =>
-  hint ? (
-    <span class="hint" id={`${fieldId(name)}-hint`}>
-      {hint}
-    </span>
-  ) : null;
-
-/** A labelled multi-line field, GOV.UK style. */
-export const TextArea: FC<{
-  t: Translate;
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  value?: string;
-  rows?: number;
-}> = (p) => (
-  <LabelledField t={p.t} name={p.name} label={p.label} hint={p.hint} error={p.error}>
-    <textarea
-      id={fieldId(p.name)}
-      name={p.name}
-      rows={p.rows ?? 4}
-      aria-describedby={describedBy(p.name, Boolean(p.hint), p.error)}
-      aria-invalid={p.error ? 'true' : undefined}
-    >
-      {p.value ?? ''}
-    </textarea>
-  </LabelledField>
-);
-
-/** A labelled one-line field, optionally numeric and short. */
-export const Input: FC<{
-  t: Translate;
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string | undefined;
-  value?: string;
-  numeric?: boolean;
-}> = (p) => (
-  <LabelledField t={p.t} name={p.name} label={p.label} hint={p.hint} error={p.error}>
-    <input
-      id={fieldId(p.name)}
-      name={p.name}
-      type="text"
-      value={p.value ?? ''}
-      inputmode={p.numeric ? 'numeric' : undefined}
-      spellcheck={p.numeric ? false : undefined}
-      class={p.numeric ? 'input-short' : undefined}
-      aria-describedby={describedBy(p.name, Boolean(p.hint), p.error)}
-      aria-invalid={p.error ? 'true' : undefined}
-    />
-  </LabelledField>
-);
-
-/** Radios or checkboxes in a fieldset whose legend asks the question. */
-export const Choices: FC<{
-  t: Translate;
-  type: 'radio' | 'checkbox';
-  name: string;
-  legend: string;
-  hint?: string;
-  error?: string | undefined;
-  options: { value: string; label: string }[];
-  checked: readonly string[];
-}> = (p) => (
-  <div class={p.error ? 'field field-invalid' : 'field'}>
-    <fieldset aria-describedby={describedBy(p.name, Boolean(p.hint), p.error)}>
-      <legend>{p.legend}</legend>
-      <Hint name={p.name} hint={p.hint} />
-      <FieldError_ t={p.t} name={p.name} error={p.error} />
-      <div class="radios">
-        {p.options.map((option, index) => {
-          const id = index === 0 ? fieldId(p.name) : `${fieldId(p.name)}-${index + 1}`;
-          return (
-            <div class="radio">
-              <input
-                type={p.type}
-                id={id}
-                name={p.name}
-                value={option.value}
-                checked={p.checked.includes(option.value)}
-              />
-              <label for={id}>{option.label}</label>
-            </div>
-          );
-        })}
-      </div>
-    </fieldset>
-  </div>
-);
-
 export const NewItemPage: FC<{
   layout: PageLayout;
   topic: Topic;
@@ -435,13 +310,12 @@ export const NewItemPage: FC<{
 }> = ({ layout, topic, departments, errors = [], values }) => {
   const { t, locale } = layout;
   const title = localized(topic.title, locale);
-  const error = (field: string) => errors.find((e) => e.field === field)?.message;
+  const field = formFields(t, errors);
   return (
     <Layout
       {...layout}
       title={t('lists:newItem.title', { code: topic.code })}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={errors} /> : undefined}
+      {...errorSummaryProps(t, errors)}
     >
       <BackLink href={topicListPath(topic.id)} label={t('lists:newItem.back', { code: topic.code })} />
       <p>
@@ -450,55 +324,48 @@ export const NewItemPage: FC<{
       {departments.length === 0 ? (
         <p>{t('lists:newItem.noDepartments')}</p>
       ) : (
-        <form method="post" action={`${topicListPath(topic.id)}/items`} novalidate>
-          <input type="hidden" name={CSRF_FIELD} value={layout.signedIn?.csrfToken ?? ''} />
+        <PostForm
+          action={`${topicListPath(topic.id)}/items`}
+          csrf={layout.signedIn?.csrfToken ?? ''}
+          submit={t('lists:newItem.submit')}
+        >
           <Input
-            t={t}
-            name="title"
+            {...field('title')}
             label={t('lists:newItem.titleLabel')}
             hint={t('lists:newItem.titleHint')}
-            error={error('title')}
-            value={values?.title ?? ''}
+            value={values?.title}
           />
           <TextArea
-            t={t}
-            name="acceptanceCriteria"
+            {...field('acceptanceCriteria')}
             label={t('lists:newItem.criteriaLabel')}
             hint={t('lists:newItem.criteriaHint')}
-            error={error('acceptanceCriteria')}
-            value={values?.acceptanceCriteria ?? ''}
+            value={values?.acceptanceCriteria}
+            rows={4}
           />
           <Choices
-            t={t}
+            {...field('department')}
             type="radio"
-            name="department"
             legend={t('lists:newItem.departmentLegend')}
             hint={t('lists:newItem.departmentHint')}
-            error={error('department')}
             options={departments.map((d) => ({ value: d, label: d }))}
             checked={values?.department ? [values.department] : []}
           />
           <Choices
-            t={t}
+            {...field('cooperatingDepartments')}
             type="checkbox"
-            name="cooperatingDepartments"
             legend={t('lists:newItem.cooperatingLegend')}
             hint={t('lists:newItem.cooperatingHint')}
-            error={error('cooperatingDepartments')}
             options={departments.map((d) => ({ value: d, label: d }))}
             checked={values?.cooperatingDepartments ?? []}
           />
           <Input
-            t={t}
-            name="deadlineWorkingDays"
+            {...field('deadlineWorkingDays')}
             label={t('lists:newItem.deadlineLabel')}
             hint={t('lists:newItem.deadlineHint', { max: DEADLINE_MAX_WORKING_DAYS })}
-            error={error('deadlineWorkingDays')}
-            value={values?.deadlineWorkingDays ?? ''}
+            value={values?.deadlineWorkingDays}
             numeric
           />
-          <button type="submit">{t('lists:newItem.submit')}</button>
-        </form>
+        </PostForm>
       )}
     </Layout>
   );
@@ -523,14 +390,14 @@ export const ItemPage: FC<{
   const { t, locale } = layout;
   const { item } = detail;
   const topicTitle = localized(item.topic.title, locale);
-  const error = (field: string) => errors.find((e) => e.field === field)?.message;
+  const field = formFields(t, errors);
+  const csrf = layout.signedIn?.csrfToken ?? '';
   const open = item.status !== 'completed';
   return (
     <Layout
       {...layout}
       title={t('lists:item.title', { code: item.code, title: item.title })}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={errors} /> : undefined}
+      {...errorSummaryProps(t, errors)}
     >
       <BackLink href={topicListPath(item.topic.id)} label={t('lists:item.back', { code: item.topic.code })} />
       <DoneBanner t={t} {...done} />
@@ -647,44 +514,40 @@ export const ItemPage: FC<{
       {open && canReport ? (
         <section aria-labelledby="report-heading">
           <h2 id="report-heading">{t('lists:progress.heading')}</h2>
-          <form method="post" action={`${itemPath(item.id)}/progress`} novalidate>
-            <input type="hidden" name={CSRF_FIELD} value={layout.signedIn?.csrfToken ?? ''} />
+          <PostForm action={`${itemPath(item.id)}/progress`} csrf={csrf} submit={t('lists:progress.submit')}>
             <TextArea
-              t={t}
-              name="note"
+              {...field('note')}
               label={t('lists:progress.noteLabel')}
               hint={t('lists:progress.noteHint')}
-              error={error('note')}
-              value={values?.note ?? ''}
+              value={values?.note}
+              rows={4}
             />
             <Input
-              t={t}
-              name="percent"
+              {...field('percent')}
               label={t('lists:progress.percentLabel')}
               hint={t('lists:progress.percentHint')}
-              error={error('percent')}
-              value={values?.percent ?? ''}
+              value={values?.percent}
               numeric
             />
-            <button type="submit">{t('lists:progress.submit')}</button>
-          </form>
+          </PostForm>
         </section>
       ) : null}
       {open && canComplete ? (
         <section aria-labelledby="complete-heading">
           <h2 id="complete-heading">{t('lists:completion.heading')}</h2>
-          <form method="post" action={`${itemPath(item.id)}/completion`} novalidate>
-            <input type="hidden" name={CSRF_FIELD} value={layout.signedIn?.csrfToken ?? ''} />
+          <PostForm
+            action={`${itemPath(item.id)}/completion`}
+            csrf={csrf}
+            submit={t('lists:completion.submit')}
+          >
             <TextArea
-              t={t}
-              name="completionNote"
+              {...field('completionNote')}
               label={t('lists:completion.noteLabel')}
               hint={t('lists:completion.noteHint')}
-              error={error('completionNote')}
-              value={values?.completionNote ?? ''}
+              value={values?.completionNote}
+              rows={4}
             />
-            <button type="submit">{t('lists:completion.submit')}</button>
-          </form>
+          </PostForm>
         </section>
       ) : null}
       {!open && item.completionNote ? (
@@ -730,33 +593,22 @@ export const SupervisionPage: FC<{
     ? [{ field: `note-${errors.flagId}`, message: errors.message }]
     : [];
   return (
-    <Layout
-      {...layout}
-      title={t('lists:supervision.title')}
-      hasErrors={Boolean(errors)}
-      errorSummary={errors ? <ErrorSummary t={t} errors={summaryErrors} /> : undefined}
-    >
+    <Layout {...layout} title={t('lists:supervision.title')} {...errorSummaryProps(t, summaryErrors)}>
       <DoneBanner t={t} {...done} />
       <p>{t('lists:supervision.intro')}</p>
       <ListsNav t={t} current="supervision" />
-      <form method="get" action={SUPERVISION_PATH} class="filters">
-        <div class="field">
-          <label for="field-department">{t('lists:supervision.departmentFilter')}</label>
-          <select id="field-department" name="department">
-            <option value="" selected={!department}>
-              {t('lists:supervision.allDepartments')}
-            </option>
-            {departments.map((d) => (
-              <option value={d} selected={d === department}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" class="secondary">
-          {t('lists:supervision.filter')}
-        </button>
-      </form>
+      <FilterForm action={SUPERVISION_PATH} submit={t('lists:supervision.filter')}>
+        <Select
+          t={t}
+          name="department"
+          label={t('lists:supervision.departmentFilter')}
+          value={department}
+          options={[
+            { value: '', label: t('lists:supervision.allDepartments') },
+            ...departments.map((d) => ({ value: d, label: d })),
+          ]}
+        />
+      </FilterForm>
 
       <h2>{t('lists:supervision.openHeading', { number: data.open.length })}</h2>
       {data.open.length === 0 ? (
@@ -773,8 +625,11 @@ export const SupervisionPage: FC<{
               <p class="tag">{t(`lists:flag.${e.kind}`, { department: e.department })}</p>
               <EscalationFacts e={e} t={t} locale={locale} />
               {canHandle ? (
-                <form method="post" action={`${LISTS_PATH}/escalations/${e.id}/acknowledgement`} novalidate>
-                  <input type="hidden" name={CSRF_FIELD} value={csrf} />
+                <PostForm
+                  action={`${LISTS_PATH}/escalations/${e.id}/acknowledgement`}
+                  csrf={csrf}
+                  submit={t('lists:supervision.ackSubmit')}
+                >
                   <TextArea
                     t={t}
                     name={`note-${e.id}`}
@@ -784,8 +639,7 @@ export const SupervisionPage: FC<{
                     value={errors?.flagId === e.id ? errors.note : ''}
                     rows={3}
                   />
-                  <button type="submit">{t('lists:supervision.ackSubmit')}</button>
-                </form>
+                </PostForm>
               ) : null}
             </li>
           ))}
@@ -798,13 +652,7 @@ export const SupervisionPage: FC<{
       ) : (
         <DataTable
           caption={t('lists:supervision.attentionCaption', { date: formatDay(data.today, locale) })}
-          columns={[
-            t('lists:columns.item'),
-            t('lists:columns.topic'),
-            t('lists:columns.unit'),
-            t('lists:columns.deadline'),
-            t('lists:columns.state'),
-          ]}
+          columns={headings(t, 'lists:columns', ['item', 'topic', 'unit', 'deadline', 'state'])}
         >
           {data.attention.map((item) => (
             <tr>
@@ -832,12 +680,7 @@ export const SupervisionPage: FC<{
       ) : (
         <DataTable
           caption={t('lists:supervision.handledCaption')}
-          columns={[
-            t('lists:columns.item'),
-            t('lists:columns.flag'),
-            t('lists:columns.flaggedOn'),
-            t('lists:columns.handling'),
-          ]}
+          columns={headings(t, 'lists:columns', ['item', 'flag', 'flaggedOn', 'handling'])}
         >
           {data.handled.map((e) => (
             <tr>
@@ -904,13 +747,7 @@ export const EvaluationPage: FC<{ layout: PageLayout; data: EvaluationList; targ
       ) : (
         <DataTable
           caption={t('lists:evaluation.topicsCaption')}
-          columns={[
-            t('lists:columns.topic'),
-            t('lists:columns.items'),
-            t('lists:columns.survey'),
-            t('lists:columns.responseRate'),
-            t('lists:columns.satisfaction'),
-          ]}
+          columns={headings(t, 'lists:columns', ['topic', 'items', 'survey', 'responseRate', 'satisfaction'])}
         >
           {data.topics.map((row) => {
             const title = localized(row.topic.title, locale);
@@ -983,13 +820,13 @@ export const EvaluationPage: FC<{ layout: PageLayout; data: EvaluationList; targ
           ) : null}
           <DataTable
             caption={t('lists:evaluation.departmentsCaption')}
-            columns={[
-              t('lists:columns.department'),
-              t('lists:columns.items'),
-              t('lists:columns.overdue'),
-              t('lists:columns.satisfaction'),
-              t('lists:columns.levels'),
-            ]}
+            columns={headings(t, 'lists:columns', [
+              'department',
+              'items',
+              'overdue',
+              'satisfaction',
+              'levels',
+            ])}
           >
             {data.departments.map((d) => (
               <tr>

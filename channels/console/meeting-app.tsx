@@ -5,7 +5,6 @@
  */
 import type { Context, Hono } from 'hono';
 import type { AppDeps } from '../../src/app-deps.ts';
-import { ServiceError } from '../../src/core/errors.ts';
 import { addParticipant } from '../../src/deliberation/add-participant.ts';
 import { closeMeeting } from '../../src/deliberation/close-meeting.ts';
 import { closeVote } from '../../src/deliberation/close-vote.ts';
@@ -17,7 +16,6 @@ import { getMeetingRecord } from '../../src/deliberation/get-meeting-record.ts';
 import { loadVote } from '../../src/deliberation/meeting-access.ts';
 import { openMeeting } from '../../src/deliberation/open-meeting.ts';
 import { openVote } from '../../src/deliberation/open-vote.ts';
-import { previewPublication } from '../../src/deliberation/publish-topic-and-notify.ts';
 import { recordAttendance } from '../../src/deliberation/record-attendance.ts';
 import { recordBallots } from '../../src/deliberation/record-ballots.ts';
 import { recordMinutes } from '../../src/deliberation/record-minutes.ts';
@@ -39,8 +37,9 @@ import {
   VOTES_PATH,
   VotePage,
 } from './meeting-pages.tsx';
-import { noticeEnv } from './topic-admin-app.tsx';
+import { audienceFrom, previewWith, type RefusedForm, topicForm } from './topic-admin-app.tsx';
 import {
+  afterForm,
   deliberationLayout,
   type FormBody,
   formatters,
@@ -95,11 +94,6 @@ function speakingValues(body: FormBody) {
   };
 }
 
-function validationOnly(error: unknown): ServiceError {
-  if (error instanceof ServiceError && error.code === 'validation_failed') return error;
-  throw error;
-}
-
 export function createMeetingApp(deps: AppDeps): Hono<StaffEnv> {
   const app = createStaffApp(deps);
   const timeZone = deps.config.timeZone;
@@ -141,90 +135,53 @@ export function createMeetingApp(deps: AppDeps): Hono<StaffEnv> {
       const id = c.req.param('id') ?? '';
       return orRefusal(deps, c, meetingBack(c, id), async () => {
         const body = await readForm(c);
-        try {
-          await run(c, id, body);
-          return c.redirect(`${MEETINGS_PATH}/${id}?done=${done}`, 303);
-        } catch (error) {
-          const refused = validationOnly(error);
-          const known = typeof fields === 'function' ? fields(body) : fields;
-          const errors: FieldError[] = formErrors(refused, c.get('t'), known, known[0] ?? 'name');
-          return renderMeeting(c, id, 400, { errors, ...keep(body) });
-        }
+        return afterForm(
+          c,
+          async () => {
+            await run(c, id, body);
+            return `${MEETINGS_PATH}/${id}?done=${done}`;
+          },
+          async (error) => {
+            const known = typeof fields === 'function' ? fields(body) : fields;
+            const errors: FieldError[] = formErrors(error, c.get('t'), known, known[0] ?? 'name');
+            return renderMeeting(c, id, 400, { errors, ...keep(body) });
+          },
+        );
       });
     });
 
+  const renderSchedule = async (
+    c: Context<StaffEnv>,
+    topicId: string,
+    refused?: RefusedForm<ScheduleValues>,
+  ) => {
+    const { preview, form, status } = await previewWith(deps, c, topicId, refused, SCHEDULE_FIELDS, 'date');
+    const layout = deliberationLayout(deps, c);
+    return c.html(
+      <SchedulePage layout={layout} f={f(c)} topic={preview.topic} audience={preview} {...form} />,
+      status,
+    );
+  };
+
   staffRoute(app, 'GET', `${TOPICS_PATH}/:id/meetings/new`, DELIBERATION_MANAGER_ROLES, async (c) => {
     const id = c.req.param('id') ?? '';
-    return orRefusal(
-      deps,
-      c,
-      { href: `${TOPICS_PATH}/${id}`, label: c.get('t')('deliberation:refused.backToTopic') },
-      async () => {
-        const preview = await previewPublication(
-          requestCtx(deps, c),
-          { topicId: id, timeZone },
-          noticeEnv(deps),
-        );
-        return c.html(
-          <SchedulePage
-            layout={deliberationLayout(deps, c)}
-            f={f(c)}
-            topic={preview.topic}
-            audience={preview}
-          />,
-        );
-      },
-    );
+    const back = { href: `${TOPICS_PATH}/${id}`, label: c.get('t')('deliberation:refused.backToTopic') };
+    return orRefusal(deps, c, back, () => renderSchedule(c, id));
   });
 
-  staffRoute(app, 'POST', `${TOPICS_PATH}/:id/meetings`, DELIBERATION_MANAGER_ROLES, async (c) => {
-    const id = c.req.param('id') ?? '';
-    return orRefusal(
-      deps,
-      c,
-      { href: `${TOPICS_PATH}/${id}`, label: c.get('t')('deliberation:refused.backToTopic') },
-      async () => {
-        const ctx = requestCtx(deps, c);
-        const body = await readForm(c);
-        const values: ScheduleValues = {
-          date: one(body, 'date'),
-          time: one(body, 'time'),
-          place: one(body, 'place'),
-          venueFeatures: many(body, 'venueFeatures'),
-          accessibilityNote: one(body, 'accessibilityNote'),
-          onlineUrl: one(body, 'onlineUrl'),
-          gridIds: many(body, 'gridIds'),
-          communityIds: many(body, 'communityIds'),
-        };
-        try {
-          const { meeting } = await scheduleMeeting(
-            ctx,
-            { topicId: id, timeZone, ...values },
-            noticeEnv(deps),
-          );
-          return c.redirect(`${MEETINGS_PATH}/${meeting.id}?done=scheduled`, 303);
-        } catch (error) {
-          const refused = validationOnly(error);
-          const preview = await previewPublication(ctx, { topicId: id, timeZone }, noticeEnv(deps));
-          const errors = formErrors(refused, c.get('t'), SCHEDULE_FIELDS, 'date').map((e) =>
-            e.field === 'audience'
-              ? { ...e, field: preview.grids.length > 0 ? 'gridIds' : 'communityIds' }
-              : e,
-          );
-          return c.html(
-            <SchedulePage
-              layout={deliberationLayout(deps, c)}
-              f={f(c)}
-              topic={preview.topic}
-              audience={preview}
-              errors={errors}
-              values={values}
-            />,
-            400,
-          );
-        }
-      },
-    );
+  topicForm(app, deps, 'meetings', {
+    read: (body): ScheduleValues => ({
+      date: one(body, 'date'),
+      time: one(body, 'time'),
+      place: one(body, 'place'),
+      venueFeatures: many(body, 'venueFeatures'),
+      accessibilityNote: one(body, 'accessibilityNote'),
+      onlineUrl: one(body, 'onlineUrl'),
+      ...audienceFrom(body),
+    }),
+    verb: scheduleMeeting,
+    next: ({ meeting }) => `${MEETINGS_PATH}/${meeting.id}?done=scheduled`,
+    refused: (c, topicId, refused) => renderSchedule(c, topicId, refused),
   });
 
   staffRoute(app, 'GET', `${MEETINGS_PATH}/:id`, DELIBERATION_VIEWER_ROLES, async (c) => {
@@ -302,16 +259,19 @@ export function createMeetingApp(deps: AppDeps): Hono<StaffEnv> {
         weights: one(body, 'weights'),
         otherwiseWeight: one(body, 'otherwiseWeight'),
       };
-      try {
-        const vote = await openVote(requestCtx(deps, c), { meetingId: id, ...values });
-        return c.redirect(`${VOTES_PATH}/${vote.id}?done=voteOpened`, 303);
-      } catch (error) {
-        const refused = validationOnly(error);
-        return renderMeeting(c, id, 400, {
-          errors: formErrors(refused, c.get('t'), VOTE_FIELDS, 'question'),
-          vote: values,
-        });
-      }
+      return afterForm(
+        c,
+        async () => {
+          const vote = await openVote(requestCtx(deps, c), { meetingId: id, ...values });
+          return `${VOTES_PATH}/${vote.id}?done=voteOpened`;
+        },
+        async (error) => {
+          return renderMeeting(c, id, 400, {
+            errors: formErrors(error, c.get('t'), VOTE_FIELDS, 'question'),
+            vote: values,
+          });
+        },
+      );
     });
   });
 
@@ -353,20 +313,23 @@ export function createMeetingApp(deps: AppDeps): Hono<StaffEnv> {
       async () => {
         const body = await readForm(c);
         const given = byId(body, 'choice');
-        try {
-          await recordBallots(requestCtx(deps, c), {
-            voteId: id,
-            ballots: [...given.entries()].map(([participantId, choice]) => ({ participantId, choice })),
-          });
-          return c.redirect(`${VOTES_PATH}/${id}?done=ballots`, 303);
-        } catch (error) {
-          const refused = validationOnly(error);
-          const fields = [...given.keys()].map((p) => `choice.${p}`);
-          return renderVote(c, id, 400, {
-            errors: formErrors(refused, c.get('t'), fields, fields[0] ?? 'choice'),
-            given: Object.fromEntries(given),
-          });
-        }
+        return afterForm(
+          c,
+          async () => {
+            await recordBallots(requestCtx(deps, c), {
+              voteId: id,
+              ballots: [...given.entries()].map(([participantId, choice]) => ({ participantId, choice })),
+            });
+            return `${VOTES_PATH}/${id}?done=ballots`;
+          },
+          async (error) => {
+            const fields = [...given.keys()].map((p) => `choice.${p}`);
+            return renderVote(c, id, 400, {
+              errors: formErrors(error, c.get('t'), fields, fields[0] ?? 'choice'),
+              given: Object.fromEntries(given),
+            });
+          },
+        );
       },
     );
   });

@@ -2,7 +2,8 @@
  * Meeting pages: scheduling (with the notice), the meeting's record (panel, attendance, minutes, votes,
  * speaking time) and recording ballots by name.
  */
-import type { FC } from 'hono/jsx';
+
+import type { Child, FC } from 'hono/jsx';
 import {
   ATTENDANCE_MODES,
   BALLOT_CHOICES,
@@ -18,20 +19,30 @@ import type { PublicationPreview } from '../../src/deliberation/publish-topic-an
 import { formatWeightLines } from '../../src/deliberation/tally-vote.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import type { Topic } from '../../src/topics/topic-lifecycle.ts';
-import { ErrorSummary, errorFor, type FieldError, fieldErrorId, fieldId } from '../http/error-summary.tsx';
+import { errorFor, type FieldError, fieldErrorId, fieldId } from '../http/error-summary.tsx';
 import { Layout } from '../http/layout.tsx';
+import { DataTable, headings } from './lists-layout.tsx';
 import {
   ActionButton,
   Choices,
   DoneBanner,
+  errorSummaryProps,
   type Formatters,
+  formFields,
   Input,
-  Localized,
   type PageLayout,
+  PostForm,
   Select,
   TextArea,
 } from './topic-admin-kit.tsx';
-import { AudienceChoices, MEETINGS_PATH, NoticeLine, TallyTable, TOPICS_PATH } from './topic-admin-pages.tsx';
+import {
+  AudienceChoices,
+  MEETINGS_PATH,
+  NoticeLine,
+  TallyTable,
+  TOPICS_PATH,
+  TopicHeading,
+} from './topic-admin-pages.tsx';
 
 export const VOTES_PATH = '/console/votes';
 export const MEETING_DONE = [
@@ -78,6 +89,11 @@ export const SchedulePage: FC<{
   values?: ScheduleValues;
 }> = ({ layout, f, topic, audience, errors = [], values }) => {
   const { t, locale } = layout;
+  // A problem with the audience as a whole is shown at the list of places the page offers.
+  const shown = errors.map((e) =>
+    e.field === 'audience' ? { ...e, field: audience.grids.length > 0 ? 'gridIds' : 'communityIds' } : e,
+  );
+  const field = formFields(t, shown);
   const v: ScheduleValues = values ?? {
     date: topic.deliberationEarliestOn ?? '',
     time: '',
@@ -92,55 +108,44 @@ export const SchedulePage: FC<{
     <Layout
       {...layout}
       title={t('deliberation:schedule.title', { code: topic.code })}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={errors} /> : undefined}
+      {...errorSummaryProps(t, shown)}
     >
-      <p>
-        <a href={`${TOPICS_PATH}/${topic.id}`}>{t('deliberation:topic.backToTopic', { code: topic.code })}</a>
-      </p>
-      <p class="lead">
-        <Localized text={topic.title} locale={locale} />
-      </p>
+      <TopicHeading t={t} locale={locale} topic={topic} />
       {topic.status === 'published' && topic.deliberationEarliestOn ? (
         <p>{t('deliberation:schedule.earliest', { date: f.date(topic.deliberationEarliestOn) })}</p>
       ) : null}
-      <form method="post" action={`${TOPICS_PATH}/${topic.id}/meetings`} novalidate>
-        <input type="hidden" name="_csrf" value={layout.signedIn?.csrfToken ?? ''} />
+      <PostForm
+        action={`${TOPICS_PATH}/${topic.id}/meetings`}
+        csrf={layout.signedIn?.csrfToken ?? ''}
+        submit={t('deliberation:schedule.submit')}
+      >
         <Input
-          t={t}
+          {...field('date')}
           type="date"
-          name="date"
           label={t('deliberation:schedule.date')}
           hint={t('deliberation:schedule.dateHint')}
-          error={errorFor(errors, 'date')}
           value={v.date}
           width="short"
         />
         <Input
-          t={t}
+          {...field('time')}
           type="time"
-          name="time"
           label={t('deliberation:schedule.time')}
           hint={t('deliberation:schedule.timeHint')}
-          error={errorFor(errors, 'time')}
           value={v.time}
           width="short"
         />
         <Input
-          t={t}
-          name="place"
+          {...field('place')}
           label={t('deliberation:schedule.place')}
           hint={t('deliberation:schedule.placeHint')}
-          error={errorFor(errors, 'place')}
           value={v.place}
         />
         <Choices
-          t={t}
+          {...field('venueFeatures')}
           type="checkbox"
-          name="venueFeatures"
           legend={t('deliberation:schedule.venue')}
           hint={t('deliberation:schedule.venueHint')}
-          error={errorFor(errors, 'venueFeatures')}
           checked={v.venueFeatures}
           options={VENUE_FEATURES.map((feature) => ({
             value: feature,
@@ -148,28 +153,24 @@ export const SchedulePage: FC<{
           }))}
         />
         <TextArea
-          t={t}
-          name="accessibilityNote"
+          {...field('accessibilityNote')}
           label={t('deliberation:schedule.accessibilityNote')}
           hint={t('deliberation:schedule.accessibilityNoteHint')}
-          error={errorFor(errors, 'accessibilityNote')}
           value={v.accessibilityNote}
           rows={2}
         />
         <Input
-          t={t}
+          {...field('onlineUrl')}
           type="url"
-          name="onlineUrl"
           label={t('deliberation:schedule.onlineUrl')}
           hint={t('deliberation:schedule.onlineUrlHint')}
-          error={errorFor(errors, 'onlineUrl')}
           value={v.onlineUrl}
           inputmode="url"
         />
         <AudienceChoices
           t={t}
           locale={locale}
-          error={errorFor(errors, 'gridIds') ?? errorFor(errors, 'communityIds')}
+          error={errorFor(shown, 'gridIds') ?? errorFor(shown, 'communityIds')}
           grids={audience.grids}
           communities={audience.communities}
           checkedGrids={v.gridIds}
@@ -177,8 +178,7 @@ export const SchedulePage: FC<{
           legend={t('deliberation:schedule.audience')}
         />
         <p class="hint">{t('deliberation:schedule.audienceDefault')}</p>
-        <button type="submit">{t('deliberation:schedule.submit')}</button>
-      </form>
+      </PostForm>
     </Layout>
   );
 };
@@ -199,6 +199,8 @@ export interface MeetingForms {
   attendance?: Record<string, { attendance: string; proxyName: string }>;
 }
 
+const ATTENDANCE_COLUMNS = ['participants.name', 'attendance.how', 'attendance.proxyName'];
+
 export const PARTICIPANT_FIELDS = [
   'name',
   'participantGroup',
@@ -210,6 +212,22 @@ export const PARTICIPANT_FIELDS = [
 export const MINUTES_FIELDS = ['discussion', 'decision'] as const;
 export const VOTE_FIELDS = ['question', 'method', 'weights', 'otherwiseWeight'] as const;
 export const SPEAKING_FIELDS = ['participantId', 'minutes', 'seconds'] as const;
+
+/** A control inside a table cell, labelled by aria-label, with its error above it. */
+const CellField: FC<{ name: string; error: string | undefined; children?: Child }> = ({
+  name,
+  error,
+  children,
+}) => (
+  <td class={error ? 'field-invalid' : undefined}>
+    {error ? (
+      <span class="field-error" id={fieldErrorId(name)}>
+        {error}
+      </span>
+    ) : null}
+    {children}
+  </td>
+);
 
 function whoLabel(t: Translate, p: MeetingParticipant): string {
   const parts = [t(`deliberation:groups.${p.participantGroup}`)];
@@ -247,65 +265,46 @@ const Composition: FC<{ t: Translate; f: Formatters; record: MeetingRecord }> = 
       <h2 id="panel-heading">{t('deliberation:panel.heading')}</h2>
       <p>{t('deliberation:panel.summary', { conveners: c.conveners, members: c.members })}</p>
       {c.conveners !== 1 ? <p class="notice">{t('deliberation:panel.convenerMissing')}</p> : null}
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">{t('deliberation:panel.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('deliberation:panel.group')}</th>
-              <th scope="col">{t('deliberation:panel.count')}</th>
-              <th scope="col">{t('deliberation:panel.share')}</th>
-              <th scope="col">{t('deliberation:panel.target')}</th>
-              <th scope="col">{t('deliberation:panel.gap')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.groups.map((g) => (
-              <tr>
-                <th scope="row">{t(`deliberation:groups.${g.group}`)}</th>
-                <td>{g.count}</td>
-                <td>{f.percent(g.share)}</td>
-                <td>{f.percent(g.target)}</td>
-                <td>
-                  {g.short > 0
-                    ? t('deliberation:panel.short', { count: g.short })
-                    : t('deliberation:panel.met')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={t('deliberation:panel.caption')}
+        hideCaption
+        columns={headings(t, 'deliberation:panel', ['group', 'count', 'share', 'target', 'gap'])}
+      >
+        {c.groups.map((g) => (
+          <tr>
+            <th scope="row">{t(`deliberation:groups.${g.group}`)}</th>
+            <td>{g.count}</td>
+            <td>{f.percent(g.share)}</td>
+            <td>{f.percent(g.target)}</td>
+            <td>
+              {g.short > 0 ? t('deliberation:panel.short', { count: g.short }) : t('deliberation:panel.met')}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 };
 
 const Attendance: FC<{ t: Translate; record: MeetingRecord }> = ({ t, record }) => (
-  <div class="table-wrap">
-    <table>
-      <caption>{t('deliberation:attendance.byGroupCaption', { count: record.attendance.tookPart })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('deliberation:panel.group')}</th>
-          {ATTENDANCE_MODES.map((m) => (
-            <th scope="col">{t(`deliberation:attendance.modes.${m}`)}</th>
-          ))}
-          <th scope="col">{t('deliberation:attendance.modes.unrecorded')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {record.attendance.groups.map((g) => (
-          <tr>
-            <th scope="row">{t(`deliberation:groups.${g.group}`)}</th>
-            {ATTENDANCE_MODES.map((m) => (
-              <td>{g.counts[m]}</td>
-            ))}
-            <td>{g.counts.unrecorded}</td>
-          </tr>
+  <DataTable
+    caption={t('deliberation:attendance.byGroupCaption', { count: record.attendance.tookPart })}
+    columns={[
+      t('deliberation:panel.group'),
+      ...ATTENDANCE_MODES.map((m) => t(`deliberation:attendance.modes.${m}`)),
+      t('deliberation:attendance.modes.unrecorded'),
+    ]}
+  >
+    {record.attendance.groups.map((g) => (
+      <tr>
+        <th scope="row">{t(`deliberation:groups.${g.group}`)}</th>
+        {ATTENDANCE_MODES.map((m) => (
+          <td>{g.counts[m]}</td>
         ))}
-      </tbody>
-    </table>
-  </div>
+        <td>{g.counts.unrecorded}</td>
+      </tr>
+    ))}
+  </DataTable>
 );
 
 const Speaking: FC<{ t: Translate; f: Formatters; record: MeetingRecord }> = ({ t, f, record }) => {
@@ -331,32 +330,24 @@ const Speaking: FC<{ t: Translate; f: Formatters; record: MeetingRecord }> = ({ 
             </li>
           </ul>
           <p class="hint">{t('deliberation:speaking.explain')}</p>
-          <div class="table-wrap">
-            <table>
-              <caption class="visually-hidden">{t('deliberation:speaking.caption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('deliberation:participants.name')}</th>
-                  <th scope="col">{t('deliberation:speaking.time')}</th>
-                  <th scope="col">{t('deliberation:speaking.share')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.speakers.map((p) => (
-                  <tr>
-                    <th scope="row">{p.name}</th>
-                    <td>
-                      {t('deliberation:speaking.duration', {
-                        minutes: Math.floor(p.seconds / 60),
-                        seconds: p.seconds % 60,
-                      })}
-                    </td>
-                    <td>{f.percent(p.share)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t('deliberation:speaking.caption')}
+            hideCaption
+            columns={headings(t, 'deliberation', ['participants.name', 'speaking.time', 'speaking.share'])}
+          >
+            {s.speakers.map((p) => (
+              <tr>
+                <th scope="row">{p.name}</th>
+                <td>
+                  {t('deliberation:speaking.duration', {
+                    minutes: Math.floor(p.seconds / 60),
+                    seconds: p.seconds % 60,
+                  })}
+                </td>
+                <td>{f.percent(p.share)}</td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </>
@@ -421,19 +412,14 @@ export const MeetingPage: FC<{
   const errors = forms.errors;
   const canRecord = manage && (meeting.status === 'open' || meeting.status === 'closed');
   const participantValues = forms.participant;
+  const field = formFields(t, errors);
   return (
     <Layout
       {...layout}
       title={t('deliberation:meeting.title', { code: meeting.code, topic: topic.code })}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={errors} /> : undefined}
+      {...errorSummaryProps(t, errors)}
     >
-      <p>
-        <a href={`${TOPICS_PATH}/${topic.id}`}>{t('deliberation:topic.backToTopic', { code: topic.code })}</a>
-      </p>
-      <p class="lead">
-        <Localized text={topic.title} locale={locale} />
-      </p>
+      <TopicHeading t={t} locale={locale} topic={topic} />
       <DoneBanner t={t} done={done} known={MEETING_DONE} />
       <MeetingFacts t={t} f={f} meeting={meeting} record={record} />
       {manage ? (
@@ -472,106 +458,87 @@ export const MeetingPage: FC<{
         </ul>
       ) : null}
       {record.participants.length > 0 && canRecord ? (
-        <form method="post" action={`${MEETINGS_PATH}/${meeting.id}/attendance`} novalidate>
-          <input type="hidden" name="_csrf" value={csrf} />
+        <PostForm
+          action={`${MEETINGS_PATH}/${meeting.id}/attendance`}
+          csrf={csrf}
+          submit={t('deliberation:attendance.submit')}
+        >
           <p>{t('deliberation:attendance.intro')}</p>
-          <div class="table-wrap">
-            <table>
-              <caption>{t('deliberation:attendance.caption')}</caption>
-              <thead>
+          <DataTable
+            caption={t('deliberation:attendance.caption')}
+            columns={headings(t, 'deliberation', ATTENDANCE_COLUMNS)}
+          >
+            {record.participants.map((p) => {
+              const given = forms.attendance?.[p.id];
+              const value = given?.attendance ?? p.attendance ?? '';
+              const attendanceField = `attendance.${p.id}`;
+              const proxyField = `proxyName.${p.id}`;
+              const attendanceError = errorFor(errors, attendanceField);
+              const proxyError = errorFor(errors, proxyField);
+              return (
                 <tr>
-                  <th scope="col">{t('deliberation:participants.name')}</th>
-                  <th scope="col">{t('deliberation:attendance.how')}</th>
-                  <th scope="col">{t('deliberation:attendance.proxyName')}</th>
+                  <th scope="row">
+                    {p.name}
+                    <span class="hint">{whoLabel(t, p)}</span>
+                  </th>
+                  <CellField name={attendanceField} error={attendanceError}>
+                    <select
+                      id={fieldId(attendanceField)}
+                      name={attendanceField}
+                      aria-label={t('deliberation:attendance.howFor', { name: p.name })}
+                      aria-describedby={attendanceError ? fieldErrorId(attendanceField) : undefined}
+                    >
+                      <option value="" selected={value === ''}>
+                        {t('deliberation:attendance.modes.unrecorded')}
+                      </option>
+                      {ATTENDANCE_MODES.map((m) => (
+                        <option value={m} selected={value === m}>
+                          {t(`deliberation:attendance.modes.${m}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </CellField>
+                  <CellField name={proxyField} error={proxyError}>
+                    <input
+                      type="text"
+                      id={fieldId(proxyField)}
+                      name={proxyField}
+                      value={given?.proxyName ?? p.proxyName ?? ''}
+                      aria-label={t('deliberation:attendance.proxyFor', { name: p.name })}
+                      aria-describedby={proxyError ? fieldErrorId(proxyField) : undefined}
+                      aria-invalid={proxyError ? 'true' : undefined}
+                    />
+                  </CellField>
                 </tr>
-              </thead>
-              <tbody>
-                {record.participants.map((p) => {
-                  const given = forms.attendance?.[p.id];
-                  const value = given?.attendance ?? p.attendance ?? '';
-                  const attendanceField = `attendance.${p.id}`;
-                  const proxyField = `proxyName.${p.id}`;
-                  const attendanceError = errorFor(errors, attendanceField);
-                  const proxyError = errorFor(errors, proxyField);
-                  return (
-                    <tr>
-                      <th scope="row">
-                        {p.name}
-                        <span class="hint">{whoLabel(t, p)}</span>
-                      </th>
-                      <td class={attendanceError ? 'field-invalid' : undefined}>
-                        {attendanceError ? (
-                          <span class="field-error" id={fieldErrorId(attendanceField)}>
-                            {attendanceError}
-                          </span>
-                        ) : null}
-                        <select
-                          id={fieldId(attendanceField)}
-                          name={attendanceField}
-                          aria-label={t('deliberation:attendance.howFor', { name: p.name })}
-                          aria-describedby={attendanceError ? fieldErrorId(attendanceField) : undefined}
-                        >
-                          <option value="" selected={value === ''}>
-                            {t('deliberation:attendance.modes.unrecorded')}
-                          </option>
-                          {ATTENDANCE_MODES.map((m) => (
-                            <option value={m} selected={value === m}>
-                              {t(`deliberation:attendance.modes.${m}`)}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                      <td class={proxyError ? 'field-invalid' : undefined}>
-                        {proxyError ? (
-                          <span class="field-error" id={fieldErrorId(proxyField)}>
-                            {proxyError}
-                          </span>
-                        ) : null}
-                        <input
-                          type="text"
-                          id={fieldId(proxyField)}
-                          name={proxyField}
-                          value={given?.proxyName ?? p.proxyName ?? ''}
-                          aria-label={t('deliberation:attendance.proxyFor', { name: p.name })}
-                          aria-describedby={proxyError ? fieldErrorId(proxyField) : undefined}
-                          aria-invalid={proxyError ? 'true' : undefined}
-                        />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <button type="submit">{t('deliberation:attendance.submit')}</button>
-        </form>
+              );
+            })}
+          </DataTable>
+        </PostForm>
       ) : null}
       {manage && meeting.status !== 'closed' ? (
-        <form method="post" action={`${MEETINGS_PATH}/${meeting.id}/participants`} novalidate>
+        <PostForm
+          action={`${MEETINGS_PATH}/${meeting.id}/participants`}
+          csrf={csrf}
+          submit={t('deliberation:participants.add')}
+          secondary
+        >
           <h3>{t('deliberation:participants.addHeading')}</h3>
-          <input type="hidden" name="_csrf" value={csrf} />
           <Input
-            t={t}
-            name="name"
+            {...field('name')}
             label={t('deliberation:participants.name')}
-            error={errorFor(errors, 'name')}
             value={participantValues?.name}
           />
           <Select
-            t={t}
-            name="participantGroup"
+            {...field('participantGroup')}
             label={t('deliberation:participants.group')}
             hint={t('deliberation:participants.groupHint')}
-            error={errorFor(errors, 'participantGroup')}
             value={participantValues?.participantGroup ?? 'resident'}
             options={PARTICIPANT_GROUPS.map((g) => ({ value: g, label: t(`deliberation:groups.${g}`) }))}
           />
           <Choices
-            t={t}
+            {...field('panelMember')}
             type="checkbox"
-            name="panelMember"
             legend={t('deliberation:participants.panelLegend')}
-            error={errorFor(errors, 'panelMember')}
             checked={participantValues?.panelMember ? ['on'] : []}
             options={[
               {
@@ -582,10 +549,8 @@ export const MeetingPage: FC<{
             ]}
           />
           <Select
-            t={t}
-            name="meetingRole"
+            {...field('meetingRole')}
             label={t('deliberation:participants.role')}
-            error={errorFor(errors, 'meetingRole')}
             value={participantValues?.meetingRole ?? ''}
             options={[
               { value: '', label: t('deliberation:participants.noRole') },
@@ -593,29 +558,22 @@ export const MeetingPage: FC<{
             ]}
           />
           <Input
-            t={t}
-            name="voterClass"
+            {...field('voterClass')}
             label={t('deliberation:participants.voterClass')}
             hint={t('deliberation:participants.voterClassHint')}
-            error={errorFor(errors, 'voterClass')}
             value={participantValues?.voterClass}
             width="short"
           />
           <Input
-            t={t}
-            name="phone"
+            {...field('phone')}
             type="tel"
             label={t('deliberation:participants.phone')}
             hint={t('deliberation:participants.phoneHint')}
-            error={errorFor(errors, 'phone')}
             value={participantValues?.phone}
             width="short"
             inputmode="tel"
           />
-          <button type="submit" class="secondary">
-            {t('deliberation:participants.add')}
-          </button>
-        </form>
+        </PostForm>
       ) : null}
 
       <Composition t={t} f={f} record={record} />
@@ -624,30 +582,27 @@ export const MeetingPage: FC<{
 
       <h2>{t('deliberation:minutes.heading')}</h2>
       {canRecord ? (
-        <form method="post" action={`${MEETINGS_PATH}/${meeting.id}/minutes`} novalidate>
-          <input type="hidden" name="_csrf" value={csrf} />
+        <PostForm
+          action={`${MEETINGS_PATH}/${meeting.id}/minutes`}
+          csrf={csrf}
+          submit={t('deliberation:minutes.submit')}
+          secondary
+        >
           <TextArea
-            t={t}
-            name="discussion"
+            {...field('discussion')}
             label={t('deliberation:minutes.discussion')}
             hint={t('deliberation:minutes.discussionHint')}
-            error={errorFor(errors, 'discussion')}
             value={forms.minutes?.discussion ?? record.minutes?.discussion}
             rows={8}
           />
           <TextArea
-            t={t}
-            name="decision"
+            {...field('decision')}
             label={t('deliberation:minutes.decision')}
             hint={t('deliberation:minutes.decisionHint')}
-            error={errorFor(errors, 'decision')}
             value={forms.minutes?.decision ?? record.minutes?.decision}
             rows={3}
           />
-          <button type="submit" class="secondary">
-            {t('deliberation:minutes.submit')}
-          </button>
-        </form>
+        </PostForm>
       ) : record.minutes ? (
         <dl class="summary-list">
           <div>
@@ -674,24 +629,24 @@ export const MeetingPage: FC<{
         </ul>
       )}
       {manage && meeting.status === 'open' ? (
-        <form method="post" action={`${MEETINGS_PATH}/${meeting.id}/votes`} novalidate>
+        <PostForm
+          action={`${MEETINGS_PATH}/${meeting.id}/votes`}
+          csrf={csrf}
+          submit={t('deliberation:votes.open')}
+          secondary
+        >
           <h3>{t('deliberation:votes.openHeading')}</h3>
-          <input type="hidden" name="_csrf" value={csrf} />
           <TextArea
-            t={t}
-            name="question"
+            {...field('question')}
             label={t('deliberation:votes.question')}
             hint={t('deliberation:votes.questionHint')}
-            error={errorFor(errors, 'question')}
             value={forms.vote?.question}
             rows={2}
           />
           <Choices
-            t={t}
+            {...field('method')}
             type="radio"
-            name="method"
             legend={t('deliberation:votes.method')}
-            error={errorFor(errors, 'method')}
             checked={[forms.vote?.method ?? 'majority']}
             options={VOTE_METHODS.map((m) => ({
               value: m,
@@ -700,66 +655,52 @@ export const MeetingPage: FC<{
             }))}
           />
           <TextArea
-            t={t}
-            name="weights"
+            {...field('weights')}
             label={t('deliberation:votes.weights')}
             hint={t('deliberation:votes.weightsHint')}
-            error={errorFor(errors, 'weights')}
             value={forms.vote?.weights}
             rows={4}
           />
           <Input
-            t={t}
-            name="otherwiseWeight"
+            {...field('otherwiseWeight')}
             label={t('deliberation:votes.otherwiseWeight')}
             hint={t('deliberation:votes.otherwiseWeightHint')}
-            error={errorFor(errors, 'otherwiseWeight')}
             value={forms.vote?.otherwiseWeight ?? '1'}
             width="short"
             inputmode="decimal"
           />
-          <button type="submit" class="secondary">
-            {t('deliberation:votes.open')}
-          </button>
-        </form>
+        </PostForm>
       ) : null}
 
       <h2>{t('deliberation:speaking.heading')}</h2>
       <Speaking t={t} f={f} record={record} />
       {canRecord && record.participants.length > 0 ? (
-        <form method="post" action={`${MEETINGS_PATH}/${meeting.id}/speaking`} novalidate>
+        <PostForm
+          action={`${MEETINGS_PATH}/${meeting.id}/speaking`}
+          csrf={csrf}
+          submit={t('deliberation:speaking.submit')}
+          secondary
+        >
           <h3>{t('deliberation:speaking.addHeading')}</h3>
-          <input type="hidden" name="_csrf" value={csrf} />
           <Select
-            t={t}
-            name="participantId"
+            {...field('participantId')}
             label={t('deliberation:speaking.who')}
-            error={errorFor(errors, 'participantId')}
             value={forms.speaking?.participantId}
             options={record.participants.map((p) => ({ value: p.id, label: p.name }))}
           />
           <Input
-            t={t}
-            name="minutes"
+            {...field('minutes')}
             label={t('deliberation:speaking.minutes')}
-            error={errorFor(errors, 'minutes')}
             value={forms.speaking?.minutes}
-            width="short"
-            inputmode="numeric"
+            numeric
           />
           <Input
-            t={t}
-            name="seconds"
+            {...field('seconds')}
             label={t('deliberation:speaking.seconds')}
-            error={errorFor(errors, 'seconds')}
             value={forms.speaking?.seconds}
-            width="short"
-            inputmode="numeric"
+            numeric
           />
-          <button type="submit" class="secondary">
-            {t('deliberation:speaking.submit')}
-          </button>
-        </form>
+        </PostForm>
       ) : null}
     </Layout>
   );
@@ -828,8 +769,7 @@ export const VotePage: FC<{
     <Layout
       {...layout}
       title={t('deliberation:votes.pageTitle', { code: record.meeting.code })}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={errors} /> : undefined}
+      {...errorSummaryProps(t, errors)}
     >
       <p>
         <a href={`${MEETINGS_PATH}/${record.meeting.id}`}>
@@ -842,29 +782,20 @@ export const VotePage: FC<{
         {t(`deliberation:voteMethods.${vote.method}`)} · {t(`deliberation:voteStatus.${vote.status}`)}
       </p>
       {vote.method === 'weighted' ? (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('deliberation:votes.weightsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('deliberation:participants.voterClass')}</th>
-                <th scope="col">{t('deliberation:tally.weight')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(vote.weights.byClass).map(([name, weight]) => (
-                <tr>
-                  <th scope="row">{name}</th>
-                  <td>{f.number(weight)}</td>
-                </tr>
-              ))}
-              <tr>
-                <th scope="row">{t('deliberation:votes.otherClasses')}</th>
-                <td>{f.number(vote.weights.otherwise)}</td>
-              </tr>
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('deliberation:votes.weightsCaption')}
+          columns={[t('deliberation:participants.voterClass'), t('deliberation:tally.weight')]}
+        >
+          {[
+            ...Object.entries(vote.weights.byClass),
+            [t('deliberation:votes.otherClasses'), vote.weights.otherwise] as const,
+          ].map(([name, weight]) => (
+            <tr>
+              <th scope="row">{name}</th>
+              <td>{f.number(weight)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {vote.tally ? (
         <TallyTable t={t} f={f} tally={vote.tally} caption={t('deliberation:votes.tallyCaption')} />
@@ -873,8 +804,11 @@ export const VotePage: FC<{
         voters.length === 0 ? (
           <p>{t('deliberation:votes.noVoters')}</p>
         ) : (
-          <form method="post" action={`${VOTES_PATH}/${vote.id}/ballots`} novalidate>
-            <input type="hidden" name="_csrf" value={csrf} />
+          <PostForm
+            action={`${VOTES_PATH}/${vote.id}/ballots`}
+            csrf={csrf}
+            submit={t('deliberation:votes.saveBallots')}
+          >
             <p>{t('deliberation:votes.ballotsIntro')}</p>
             {voters.map((p) => {
               const current = given?.[p.id] ?? ballots.find((b) => b.participantId === p.id)?.choice ?? '';
@@ -907,8 +841,7 @@ export const VotePage: FC<{
                 />
               );
             })}
-            <button type="submit">{t('deliberation:votes.saveBallots')}</button>
-          </form>
+          </PostForm>
         )
       ) : (
         <ul>

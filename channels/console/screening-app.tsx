@@ -29,6 +29,7 @@ import {
   type TopicFormValues,
 } from './screening-pages.tsx';
 import {
+  afterForm,
   deliberationLayout,
   type FormBody,
   formatters,
@@ -143,40 +144,46 @@ export function createScreeningApp(deps: AppDeps): Hono<StaffEnv> {
     orRefusal(deps, c, back(c), async () => {
       const body = await readForm(c);
       const values = topicValues(body);
-      try {
-        const { topic } = await createTopicFromNeeds(requestCtx(deps, c), {
-          ...values,
-          communityId: values.communityId || undefined,
-          themeTerms: many(body, 'themeTerms'),
-        });
-        return c.redirect(`${TOPICS_PATH}/${topic.id}?done=created`, 303);
-      } catch (error) {
-        if (!(error instanceof ServiceError) || error.code !== 'validation_failed') throw error;
-        const theme = await themeOrGone(c, one(body, 'themeKey') || values.needIds[0] || '');
-        return renderTheme(c, theme, 400, {
-          errors: formErrors(error, c.get('t'), THEME_FORM_FIELDS, 'title.zh-CN'),
-          values,
-        });
-      }
+      return afterForm(
+        c,
+        async () => {
+          const { topic } = await createTopicFromNeeds(requestCtx(deps, c), {
+            ...values,
+            communityId: values.communityId || undefined,
+            themeTerms: many(body, 'themeTerms'),
+          });
+          return `${TOPICS_PATH}/${topic.id}?done=created`;
+        },
+        async (error) => {
+          const theme = await themeOrGone(c, one(body, 'themeKey') || values.needIds[0] || '');
+          return renderTheme(c, theme, 400, {
+            errors: formErrors(error, c.get('t'), THEME_FORM_FIELDS, 'title.zh-CN'),
+            values,
+          });
+        },
+      );
     }),
   );
 
   staffRoute(app, 'POST', `${SCREENING_PATH}/links`, SCREENING_MANAGER_ROLES, async (c) =>
     orRefusal(deps, c, back(c), async () => {
       const body = await readForm(c);
-      try {
-        const { topic } = await linkNeedsToTopic(requestCtx(deps, c), {
-          needIds: many(body, 'needIds'),
-          topicId: one(body, 'topicId'),
-        });
-        return c.redirect(`${TOPICS_PATH}/${topic.id}?done=linked`, 303);
-      } catch (error) {
-        if (!(error instanceof ServiceError) || error.code !== 'validation_failed') throw error;
-        const theme = await themeOrGone(c, one(body, 'themeKey'));
-        return renderTheme(c, theme, 400, {
-          linkErrors: formErrors(error, c.get('t'), ['topicId'], 'topicId'),
-        });
-      }
+      return afterForm(
+        c,
+        async () => {
+          const { topic } = await linkNeedsToTopic(requestCtx(deps, c), {
+            needIds: many(body, 'needIds'),
+            topicId: one(body, 'topicId'),
+          });
+          return `${TOPICS_PATH}/${topic.id}?done=linked`;
+        },
+        async (error) => {
+          const theme = await themeOrGone(c, one(body, 'themeKey'));
+          return renderTheme(c, theme, 400, {
+            linkErrors: formErrors(error, c.get('t'), ['topicId'], 'topicId'),
+          });
+        },
+      );
     }),
   );
 
@@ -185,17 +192,20 @@ export function createScreeningApp(deps: AppDeps): Hono<StaffEnv> {
       const needId = c.req.param('needId') ?? '';
       const body = await readForm(c);
       const reason = one(body, 'reason');
-      try {
-        await setNeedAside(requestCtx(deps, c), { needId, reason });
-        return c.redirect(`${SCREENING_PATH}?done=setAside`, 303);
-      } catch (error) {
-        if (!(error instanceof ServiceError) || error.code !== 'validation_failed') throw error;
-        const theme = await themeOrGone(c, needId);
-        return renderTheme(c, theme, 400, {
-          asideErrors: formErrors(error, c.get('t'), ['reason'], 'reason'),
-          aside: reason,
-        });
-      }
+      return afterForm(
+        c,
+        async () => {
+          await setNeedAside(requestCtx(deps, c), { needId, reason });
+          return `${SCREENING_PATH}?done=setAside`;
+        },
+        async (error) => {
+          const theme = await themeOrGone(c, needId);
+          return renderTheme(c, theme, 400, {
+            asideErrors: formErrors(error, c.get('t'), ['reason'], 'reason'),
+            aside: reason,
+          });
+        },
+      );
     }),
   );
 
@@ -215,28 +225,31 @@ export function createScreeningApp(deps: AppDeps): Hono<StaffEnv> {
         reference: one(body, 'reference'),
         reportedBy: one(body, 'reportedBy'),
       };
-      try {
-        const { topic } = await createTopicFromReport(ctx, {
-          origin: values.origin,
-          reference: values.reference,
-          reportedBy: values.reportedBy,
-          title: values.title,
-          summary: values.summary,
-          communityId: values.communityId || undefined,
-        });
-        return c.redirect(`${TOPICS_PATH}/${topic.id}?done=created`, 303);
-      } catch (error) {
-        if (!(error instanceof ServiceError) || error.code !== 'validation_failed') throw error;
-        return c.html(
-          <ReportPage
-            layout={deliberationLayout(deps, c)}
-            places={await listPlaces(ctx)}
-            errors={formErrors(error, c.get('t'), REPORT_FORM_FIELDS, 'title.zh-CN')}
-            values={values}
-          />,
-          400,
-        );
-      }
+      return afterForm(
+        c,
+        async () => {
+          const { topic } = await createTopicFromReport(ctx, {
+            origin: values.origin,
+            reference: values.reference,
+            reportedBy: values.reportedBy,
+            title: values.title,
+            summary: values.summary,
+            communityId: values.communityId || undefined,
+          });
+          return `${TOPICS_PATH}/${topic.id}?done=created`;
+        },
+        async (error) => {
+          return c.html(
+            <ReportPage
+              layout={deliberationLayout(deps, c)}
+              places={await listPlaces(ctx)}
+              errors={formErrors(error, c.get('t'), REPORT_FORM_FIELDS, 'title.zh-CN')}
+              values={values}
+            />,
+            400,
+          );
+        },
+      );
     }),
   );
 

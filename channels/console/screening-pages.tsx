@@ -6,15 +6,20 @@ import { REPORT_ORIGINS } from '../../src/screening/create-topic-from-report.ts'
 import type { ScreeningOverview, ScreeningTheme } from '../../src/screening/find-themes.ts';
 import type { Need } from '../../src/screening/list-unscreened-needs.ts';
 import type { Places } from '../../src/screening/screening-places.ts';
-import { ErrorSummary, errorFor, type FieldError } from '../http/error-summary.tsx';
+import { errorFor, type FieldError } from '../http/error-summary.tsx';
 import { Layout } from '../http/layout.tsx';
+import { DataTable, headings } from './lists-layout.tsx';
 import {
   Choices,
   DoneBanner,
+  errorSummaryProps,
+  FilterForm,
   type Formatters,
+  formFields,
   Input,
   inLocale,
   type PageLayout,
+  PostForm,
   Select,
   TextArea,
   ThreeLanguageFields,
@@ -106,7 +111,7 @@ export const ScreeningOverviewPage: FC<{
           </a>
         </p>
       ) : null}
-      <form method="get" action={SCREENING_PATH} class="filters">
+      <FilterForm action={SCREENING_PATH} submit={t('deliberation:screening.filter')}>
         <Select
           t={t}
           name="community"
@@ -117,10 +122,7 @@ export const ScreeningOverviewPage: FC<{
             ...places.communities.map((c) => ({ value: c.id, label: inLocale(c.name, locale).text })),
           ]}
         />
-        <button type="submit" class="secondary">
-          {t('deliberation:screening.filter')}
-        </button>
-      </form>
+      </FilterForm>
       <ShareSummary t={t} f={f} recommended={overview.recommended} />
       <p>{t('deliberation:screening.waiting', { count: overview.total })}</p>
       {overview.truncated ? <p class="notice">{t('deliberation:screening.truncated')}</p> : null}
@@ -129,55 +131,50 @@ export const ScreeningOverviewPage: FC<{
       {overview.themes.length === 0 ? (
         <p>{t('deliberation:screening.noThemes')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">{t('deliberation:screening.themesCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('deliberation:screening.columns.theme')}</th>
-                <th scope="col">{t('deliberation:screening.columns.needs')}</th>
-                <th scope="col">{t('deliberation:screening.columns.residents')}</th>
-                <th scope="col">{t('deliberation:screening.columns.where')}</th>
-                <th scope="col">{t('deliberation:screening.columns.example')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.themes.map((theme) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`${SCREENING_PATH}/themes/${theme.key}`}>
-                      {theme.terms.join(' · ') || t('deliberation:screening.untitledTheme')}
-                    </a>
-                  </th>
-                  <td>{theme.needs.length}</td>
-                  <td>{theme.residents}</td>
-                  <td>
-                    <ul class="plain">
-                      {theme.byCommunity.map((b) => (
-                        <li>
-                          {communityLabel(t, places, locale, b.communityId)}: {b.count}
-                          {theme.byGrid.filter((g) => g.communityId === b.communityId && g.gridId).length >
-                          0 ? (
-                            <ul>
-                              {theme.byGrid
-                                .filter((g) => g.communityId === b.communityId && g.gridId)
-                                .map((g) => (
-                                  <li>
-                                    {placeName(places, locale, null, g.gridId)}: {g.count}
-                                  </li>
-                                ))}
-                            </ul>
-                          ) : null}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td class="body">{theme.representative.text}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('deliberation:screening.themesCaption')}
+          hideCaption
+          columns={headings(t, 'deliberation:screening.columns', [
+            'theme',
+            'needs',
+            'residents',
+            'where',
+            'example',
+          ])}
+        >
+          {overview.themes.map((theme) => (
+            <tr>
+              <th scope="row">
+                <a href={`${SCREENING_PATH}/themes/${theme.key}`}>
+                  {theme.terms.join(' · ') || t('deliberation:screening.untitledTheme')}
+                </a>
+              </th>
+              <td>{theme.needs.length}</td>
+              <td>{theme.residents}</td>
+              <td>
+                <ul class="plain">
+                  {theme.byCommunity.map((b) => (
+                    <li>
+                      {communityLabel(t, places, locale, b.communityId)}: {b.count}
+                      {theme.byGrid.filter((g) => g.communityId === b.communityId && g.gridId).length > 0 ? (
+                        <ul>
+                          {theme.byGrid
+                            .filter((g) => g.communityId === b.communityId && g.gridId)
+                            .map((g) => (
+                              <li>
+                                {placeName(places, locale, null, g.gridId)}: {g.count}
+                              </li>
+                            ))}
+                        </ul>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td class="body">{theme.representative.text}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       <h2>{t('deliberation:screening.singlesHeading', { count: overview.singles.length })}</h2>
@@ -205,41 +202,32 @@ const NeedTable: FC<{
   needs: Need[];
   linkEach?: boolean;
 }> = ({ t, f, places, locale, needs, linkEach }) => (
-  <div class="table-wrap">
-    <table>
-      <caption class="visually-hidden">{t('deliberation:screening.needsCaption')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('deliberation:screening.columns.need')}</th>
-          <th scope="col">{t('deliberation:screening.columns.channel')}</th>
-          <th scope="col">{t('deliberation:screening.columns.where')}</th>
-          <th scope="col">{t('deliberation:screening.columns.received')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {needs.map((need) => (
-          <tr>
-            <td class="body">
-              {linkEach ? <a href={`${SCREENING_PATH}/themes/${need.id}`}>{need.text}</a> : need.text}
-              {need.location ? (
-                <span class="hint">{t('deliberation:screening.location', { location: need.location })}</span>
-              ) : null}
-            </td>
-            <td>
-              <NeedSource t={t} need={need} />
-            </td>
-            <td>
-              {placeName(places, locale, need.communityId, need.gridId) ||
-                t('deliberation:screening.noCommunity')}
-            </td>
-            <td>
-              <time datetime={need.receivedAt.toISOString()}>{f.dateTime(need.receivedAt)}</time>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  </div>
+  <DataTable
+    caption={t('deliberation:screening.needsCaption')}
+    hideCaption
+    columns={headings(t, 'deliberation:screening.columns', ['need', 'channel', 'where', 'received'])}
+  >
+    {needs.map((need) => (
+      <tr>
+        <td class="body">
+          {linkEach ? <a href={`${SCREENING_PATH}/themes/${need.id}`}>{need.text}</a> : need.text}
+          {need.location ? (
+            <span class="hint">{t('deliberation:screening.location', { location: need.location })}</span>
+          ) : null}
+        </td>
+        <td>
+          <NeedSource t={t} need={need} />
+        </td>
+        <td>
+          {placeName(places, locale, need.communityId, need.gridId) ||
+            t('deliberation:screening.noCommunity')}
+        </td>
+        <td>
+          <time datetime={need.receivedAt.toISOString()}>{f.dateTime(need.receivedAt)}</time>
+        </td>
+      </tr>
+    ))}
+  </DataTable>
 );
 
 export interface TopicFormValues {
@@ -260,34 +248,22 @@ const TopicFields: FC<{
     <ThreeLanguageFields
       t={t}
       name="title"
-      labels={{
-        'zh-CN': t('deliberation:topicForm.titleZhCn'),
-        'zh-HK': t('deliberation:topicForm.titleZhHk'),
-        en: t('deliberation:topicForm.titleEn'),
-      }}
-      hint={t('deliberation:topicForm.titleHint')}
+      textKey="deliberation:topicForm.title"
       errors={errors}
       value={values.title}
     />
     <ThreeLanguageFields
       t={t}
       name="summary"
+      textKey="deliberation:topicForm.summary"
       multiline
-      labels={{
-        'zh-CN': t('deliberation:topicForm.summaryZhCn'),
-        'zh-HK': t('deliberation:topicForm.summaryZhHk'),
-        en: t('deliberation:topicForm.summaryEn'),
-      }}
-      hint={t('deliberation:topicForm.summaryHint')}
       errors={errors}
       value={values.summary}
     />
     <Select
-      t={t}
-      name="communityId"
+      {...formFields(t, errors)('communityId')}
       label={t('deliberation:topicForm.community')}
       hint={t('deliberation:topicForm.communityHint')}
-      error={errorFor(errors, 'communityId')}
       value={values.communityId}
       options={[
         { value: '', label: t('deliberation:topicForm.streetWide') },
@@ -297,8 +273,8 @@ const TopicFields: FC<{
   </>
 );
 
-export const THEME_FORM_FIELDS = [
-  'needIds',
+/** The fields TopicFields asks, in order. */
+const TOPIC_FIELDS = [
   'title.zh-CN',
   'title.zh-HK',
   'title.en',
@@ -307,6 +283,8 @@ export const THEME_FORM_FIELDS = [
   'summary.en',
   'communityId',
 ] as const;
+
+export const THEME_FORM_FIELDS = ['needIds', ...TOPIC_FIELDS] as const;
 
 export const ThemePage: FC<{
   layout: PageLayout;
@@ -349,12 +327,7 @@ export const ThemePage: FC<{
         terms: theme.terms.join(' · ') || t('deliberation:screening.untitledTheme'),
       });
   return (
-    <Layout
-      {...layout}
-      title={title}
-      hasErrors={allErrors.length > 0}
-      errorSummary={allErrors.length > 0 ? <ErrorSummary t={t} errors={allErrors} /> : undefined}
-    >
+    <Layout {...layout} title={title} {...errorSummaryProps(t, allErrors)}>
       <p>
         <a href={SCREENING_PATH}>{t('deliberation:theme.back')}</a>
       </p>
@@ -369,8 +342,7 @@ export const ThemePage: FC<{
         </li>
       </ul>
       {manage ? (
-        <form method="post" action={`${SCREENING_PATH}/topics`} novalidate>
-          <input type="hidden" name="_csrf" value={csrf} />
+        <PostForm action={`${SCREENING_PATH}/topics`} csrf={csrf} submit={t('deliberation:theme.create')}>
           <input type="hidden" name="themeKey" value={theme.key} />
           {theme.terms.map((term) => (
             <input type="hidden" name="themeTerms" value={term} />
@@ -399,8 +371,7 @@ export const ThemePage: FC<{
           <h2>{t('deliberation:theme.createHeading')}</h2>
           <p>{t('deliberation:theme.createIntro')}</p>
           <TopicFields t={t} locale={locale} places={places} errors={errors} values={defaults} />
-          <button type="submit">{t('deliberation:theme.create')}</button>
-        </form>
+        </PostForm>
       ) : (
         <ul>
           {theme.needs.map((need) => (
@@ -409,10 +380,14 @@ export const ThemePage: FC<{
         </ul>
       )}
       {manage && openTopics.length > 0 ? (
-        <form method="post" action={`${SCREENING_PATH}/links`} novalidate>
+        <PostForm
+          action={`${SCREENING_PATH}/links`}
+          csrf={csrf}
+          submit={t('deliberation:theme.link')}
+          secondary
+        >
           <h2>{t('deliberation:theme.linkHeading')}</h2>
           <p>{t('deliberation:theme.linkIntro')}</p>
-          <input type="hidden" name="_csrf" value={csrf} />
           <input type="hidden" name="themeKey" value={theme.key} />
           {theme.needs.map((need) => (
             <input type="hidden" name="needIds" value={need.id} />
@@ -427,19 +402,16 @@ export const ThemePage: FC<{
               label: `${o.code} ${inLocale(o.title, locale).text}`,
             }))}
           />
-          <button type="submit" class="secondary">
-            {t('deliberation:theme.link')}
-          </button>
-        </form>
+        </PostForm>
       ) : null}
       {manage && single ? (
-        <form
-          method="post"
+        <PostForm
           action={`${SCREENING_PATH}/needs/${theme.needs[0]?.id ?? ''}/set-aside`}
-          novalidate
+          csrf={csrf}
+          submit={t('deliberation:theme.aside')}
+          secondary
         >
           <h2>{t('deliberation:theme.asideHeading')}</h2>
-          <input type="hidden" name="_csrf" value={csrf} />
           <TextArea
             t={t}
             name="reason"
@@ -449,10 +421,7 @@ export const ThemePage: FC<{
             value={aside}
             rows={3}
           />
-          <button type="submit" class="secondary">
-            {t('deliberation:theme.aside')}
-          </button>
-        </form>
+        </PostForm>
       ) : null}
     </Layout>
   );
@@ -464,18 +433,7 @@ export interface ReportFormValues extends TopicFormValues {
   reportedBy: string;
 }
 
-export const REPORT_FORM_FIELDS = [
-  'origin',
-  'reportedBy',
-  'reference',
-  'title.zh-CN',
-  'title.zh-HK',
-  'title.en',
-  'summary.zh-CN',
-  'summary.zh-HK',
-  'summary.en',
-  'communityId',
-] as const;
+export const REPORT_FORM_FIELDS = ['origin', 'reportedBy', 'reference', ...TOPIC_FIELDS] as const;
 
 export const ReportPage: FC<{
   layout: PageLayout;
@@ -484,6 +442,7 @@ export const ReportPage: FC<{
   values?: ReportFormValues;
 }> = ({ layout, places, errors = [], values }) => {
   const { t, locale } = layout;
+  const field = formFields(t, errors);
   const v: ReportFormValues = values ?? {
     origin: '',
     reference: '',
@@ -494,24 +453,20 @@ export const ReportPage: FC<{
     needIds: [],
   };
   return (
-    <Layout
-      {...layout}
-      title={t('deliberation:report.title')}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={errors} /> : undefined}
-    >
+    <Layout {...layout} title={t('deliberation:report.title')} {...errorSummaryProps(t, errors)}>
       <p>
         <a href={SCREENING_PATH}>{t('deliberation:theme.back')}</a>
       </p>
       <p>{t('deliberation:report.intro')}</p>
-      <form method="post" action={`${SCREENING_PATH}/reports`} novalidate>
-        <input type="hidden" name="_csrf" value={layout.signedIn?.csrfToken ?? ''} />
+      <PostForm
+        action={`${SCREENING_PATH}/reports`}
+        csrf={layout.signedIn?.csrfToken ?? ''}
+        submit={t('deliberation:report.submit')}
+      >
         <Choices
-          t={t}
+          {...field('origin')}
           type="radio"
-          name="origin"
           legend={t('deliberation:report.origin')}
-          error={errorFor(errors, 'origin')}
           checked={[v.origin]}
           options={REPORT_ORIGINS.map((o) => ({
             value: o,
@@ -520,24 +475,19 @@ export const ReportPage: FC<{
           }))}
         />
         <Input
-          t={t}
-          name="reportedBy"
+          {...field('reportedBy')}
           label={t('deliberation:report.reportedBy')}
           hint={t('deliberation:report.reportedByHint')}
-          error={errorFor(errors, 'reportedBy')}
           value={v.reportedBy}
         />
         <Input
-          t={t}
-          name="reference"
+          {...field('reference')}
           label={t('deliberation:report.reference')}
           hint={t('deliberation:report.referenceHint')}
-          error={errorFor(errors, 'reference')}
           value={v.reference}
         />
         <TopicFields t={t} locale={locale} places={places} errors={errors} values={v} />
-        <button type="submit">{t('deliberation:report.submit')}</button>
-      </form>
+      </PostForm>
     </Layout>
   );
 };

@@ -1,8 +1,7 @@
 /**
  * What the deliberation console pages share: the signed-in layout, reading forms, showing text in the
- * reader's language, dates in the hall's time zone, GOV.UK-style fields the web channel lacks
- * (checkboxes, date, time, URL), confirmation banners after a redirect, and refusals shown as a page
- * with a way back.
+ * reader's language, dates in the hall's time zone, confirmation banners after a redirect, and refusals
+ * shown as a page with a way back; and, passed on from form-kit.tsx, the console's form fields.
  */
 import type { Context } from 'hono';
 import type { FC } from 'hono/jsx';
@@ -11,30 +10,17 @@ import { HTTP_STATUS, ServiceError } from '../../src/core/errors.ts';
 import type { Locale, LocalizedText } from '../../src/db/schema.ts';
 import { DELIBERATION_MANAGER_ROLES } from '../../src/deliberation/deliberation-roles.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
-import { csrfTokenFor } from '../http/csrf.ts';
 import type { StaffEnv } from '../http/env.ts';
-import { errorFor, type FieldError, fieldErrorId, fieldErrorsFrom, fieldId } from '../http/error-summary.tsx';
-import { Layout, type LayoutProps } from '../http/layout.tsx';
-import { currentPath } from '../http/pages.tsx';
+import { type FieldError, fieldErrorsFrom } from '../http/error-summary.tsx';
+import { Layout } from '../http/layout.tsx';
 import { currentStaff, hasAnyRole } from '../http/staff-auth.ts';
-import { consoleSections } from './console-roles.ts';
+import { consoleLayout, type PageLayout } from './lists-layout.tsx';
 
-export type PageLayout = Omit<LayoutProps, 'children' | 'title'>;
+export * from './form-kit.tsx';
+export type { PageLayout };
 
-/** Layout props for a signed-in console page. */
-export function deliberationLayout(deps: AppDeps, c: Context<StaffEnv>): PageLayout {
-  const t = c.get('t');
-  const { staff, session } = currentStaff(c);
-  return {
-    t,
-    locale: c.get('locale'),
-    currentPath: currentPath(c),
-    homeHref: '/console',
-    helpPhone: deps.config.helpPhone,
-    nav: consoleSections(t, staff.roles),
-    signedIn: { displayName: staff.displayName, csrfToken: csrfTokenFor(session.csrfSecret) },
-  };
-}
+/** Layout props for a signed-in console page: the same frame as every other console page. */
+export const deliberationLayout = consoleLayout;
 
 /** Whether the signed-in person may change things (not only read). */
 export function mayManage(c: Context<StaffEnv>): boolean {
@@ -119,223 +105,6 @@ export const DoneBanner: FC<{
     </div>
   ) : null;
 
-const Hint: FC<{ id: string; hint?: string | undefined }> = ({ id, hint }) =>
-  hint ? (
-    <span class="hint" id={`${id}-hint`}>
-      {hint}
-    </span>
-  ) : null;
-
-const FieldErrorText: FC<{ t: Translate; name: string; error?: string | undefined }> = ({
-  t,
-  name,
-  error,
-}) =>
-  error ? (
-    <span class="field-error" id={fieldErrorId(name)}>
-      <span class="visually-hidden">{t('web:fieldErrorPrefix')}</span>
-      {error}
-    </span>
-  ) : null;
-
-function describedBy(name: string, hint: unknown, error: unknown): string | undefined {
-  const id = fieldId(name);
-  return [hint ? `${id}-hint` : '', error ? fieldErrorId(name) : ''].filter(Boolean).join(' ') || undefined;
-}
-
-/** The frame every labelled control shares: label, hint and error message, marked invalid on error. */
-const LabelledField: FC<{
-  t: Translate;
-  name: string;
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  children?: unknown;
-}> = (props) => (
-  <div class={props.error ? 'field field-invalid' : 'field'}>
-    <label for={fieldId(props.name)}>{props.label}</label>
-    <Hint id={fieldId(props.name)} hint={props.hint} />
-    <FieldErrorText t={props.t} name={props.name} error={props.error} />
-    {props.children}
-  </div>
-);
-
-/** A labelled input of any HTML type, GOV.UK style. */
-export const Input: FC<{
-  t: Translate;
-  name: string;
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  value?: string | undefined;
-  type?: 'text' | 'date' | 'time' | 'url' | 'tel';
-  width?: 'short' | 'full';
-  inputmode?: 'numeric' | 'decimal' | 'url' | 'tel';
-  lang?: string;
-}> = (props) => (
-  <LabelledField {...props}>
-    <input
-      id={fieldId(props.name)}
-      name={props.name}
-      type={props.type ?? 'text'}
-      value={props.value ?? ''}
-      lang={props.lang}
-      inputmode={props.inputmode}
-      class={props.width === 'short' ? 'input-short' : undefined}
-      aria-describedby={describedBy(props.name, props.hint, props.error)}
-      aria-invalid={props.error ? 'true' : undefined}
-    />
-  </LabelledField>
-);
-
-/** A multi-line answer. */
-export const TextArea: FC<{
-  t: Translate;
-  name: string;
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  value?: string | undefined;
-  rows?: number;
-  lang?: string;
-}> = (props) => (
-  <LabelledField {...props}>
-    <textarea
-      id={fieldId(props.name)}
-      name={props.name}
-      rows={props.rows ?? 5}
-      lang={props.lang}
-      aria-describedby={describedBy(props.name, props.hint, props.error)}
-      aria-invalid={props.error ? 'true' : undefined}
-    >
-      {props.value ?? ''}
-    </textarea>
-  </LabelledField>
-);
-
-export interface Choice {
-  value: string;
-  label: string;
-  hint?: string | undefined;
-}
-
-/** Checkboxes or radios in a fieldset whose legend asks the question. */
-export const Choices: FC<{
-  t: Translate;
-  name: string;
-  legend: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  options: Choice[];
-  checked: readonly string[];
-  type: 'checkbox' | 'radio';
-}> = (props) => (
-  <div class={props.error ? 'field field-invalid' : 'field'}>
-    <fieldset aria-describedby={describedBy(props.name, props.hint, props.error)}>
-      <legend>{props.legend}</legend>
-      <Hint id={fieldId(props.name)} hint={props.hint} />
-      <FieldErrorText t={props.t} name={props.name} error={props.error} />
-      <div class="radios">
-        {props.options.map((option, index) => {
-          const id = index === 0 ? fieldId(props.name) : `${fieldId(props.name)}-${index + 1}`;
-          return (
-            <div class="radio">
-              <input
-                type={props.type}
-                id={id}
-                name={props.name}
-                value={option.value}
-                checked={props.checked.includes(option.value)}
-                aria-describedby={option.hint ? `${id}-hint` : undefined}
-              />
-              <div>
-                <label for={id}>{option.label}</label>
-                {option.hint ? (
-                  <span class="hint" id={`${id}-hint`}>
-                    {option.hint}
-                  </span>
-                ) : null}
-              </div>
-            </div>
-          );
-        })}
-      </div>
-    </fieldset>
-  </div>
-);
-
-/**
- * One text in the three languages, each its own field (`<name>.zh-CN` …) marked with its language:
- * Simplified Chinese first, with the hint; the summary boxes of the other two are shorter.
- */
-export const ThreeLanguageFields: FC<{
-  t: Translate;
-  name: string;
-  multiline?: boolean;
-  labels: Record<'zh-CN' | 'zh-HK' | 'en', string>;
-  hint: string;
-  errors: readonly FieldError[];
-  value: Record<'zh-CN' | 'zh-HK' | 'en', string>;
-}> = (props) => (
-  <>
-    {(['zh-CN', 'zh-HK', 'en'] as const).map((lang) => {
-      const field = {
-        t: props.t,
-        name: `${props.name}.${lang}`,
-        label: props.labels[lang],
-        hint: lang === 'zh-CN' ? props.hint : undefined,
-        error: errorFor(props.errors, `${props.name}.${lang}`),
-        value: props.value[lang],
-        lang,
-      };
-      if (!props.multiline) return <Input {...field} />;
-      return lang === 'zh-CN' ? <TextArea {...field} /> : <TextArea {...field} rows={3} />;
-    })}
-  </>
-);
-
-/** A drop-down list with a label (and error, when the choice was refused). */
-export const Select: FC<{
-  t: Translate;
-  name: string;
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  value?: string | undefined;
-  options: Choice[];
-}> = (props) => (
-  <LabelledField {...props}>
-    <select
-      id={fieldId(props.name)}
-      name={props.name}
-      aria-describedby={describedBy(props.name, props.hint, props.error)}
-      aria-invalid={props.error ? 'true' : undefined}
-    >
-      {props.options.map((o) => (
-        <option value={o.value} selected={o.value === (props.value ?? '')}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  </LabelledField>
-);
-
-/** A one-button form posting to `action` (with the CSRF token). */
-export const ActionButton: FC<{
-  action: string;
-  csrf: string;
-  label: string;
-  secondary?: boolean;
-  ariaLabel?: string;
-}> = (props) => (
-  <form method="post" action={props.action}>
-    <input type="hidden" name="_csrf" value={props.csrf} />
-    <button type="submit" class={props.secondary ? 'secondary' : undefined} aria-label={props.ariaLabel}>
-      {props.label}
-    </button>
-  </form>
-);
-
 const REFUSABLE = ['not_found', 'forbidden', 'conflict', 'illegal_transition'] as const;
 
 /**
@@ -366,6 +135,26 @@ export async function orRefusal(
       HTTP_STATUS[error.code] as 403 | 404 | 409,
     );
   }
+}
+
+/**
+ * Runs a form's verb and sends the browser on to the page `run` names (POST-redirect-GET). Input the
+ * verb refuses goes to `refused`, which shows the form again with the problems; any other failure is
+ * left to the caller.
+ */
+export async function afterForm(
+  c: Context<StaffEnv>,
+  run: () => Promise<string>,
+  refused: (error: ServiceError) => Response | Promise<Response>,
+): Promise<Response> {
+  let next: string;
+  try {
+    next = await run();
+  } catch (error) {
+    if (!(error instanceof ServiceError) || error.code !== 'validation_failed') throw error;
+    return refused(error);
+  }
+  return c.redirect(next, 303);
 }
 
 /** Field problems in the reader's language, in the order the form asks its questions. */

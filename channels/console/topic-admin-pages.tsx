@@ -11,16 +11,21 @@ import type { PublicationPreview } from '../../src/deliberation/publish-topic-an
 import type { ResultDeadline } from '../../src/deliberation/result-deadline.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import type { Places } from '../../src/screening/screening-places.ts';
-import { ErrorSummary, errorFor, type FieldError } from '../http/error-summary.tsx';
+import type { Topic } from '../../src/topics/topic-lifecycle.ts';
+import { errorFor, type FieldError } from '../http/error-summary.tsx';
 import { Layout } from '../http/layout.tsx';
+import { DataTable, headings } from './lists-layout.tsx';
 import {
   ActionButton,
   Choices,
   DoneBanner,
+  errorSummaryProps,
+  FilterForm,
   type Formatters,
   inLocale,
   Localized,
   type PageLayout,
+  PostForm,
   Select,
   TextArea,
   ThreeLanguageFields,
@@ -36,6 +41,22 @@ export const TOPIC_DONE = [
   'meetingScheduled',
   'resultPublished',
 ] as const;
+
+/** The way back to a topic, then its title: the top of every page about one topic. */
+export const TopicHeading: FC<{ t: Translate; locale: PageLayout['locale']; topic: Topic }> = ({
+  t,
+  locale,
+  topic,
+}) => (
+  <>
+    <p>
+      <a href={`${TOPICS_PATH}/${topic.id}`}>{t('deliberation:topic.backToTopic', { code: topic.code })}</a>
+    </p>
+    <p class="lead">
+      <Localized text={topic.title} locale={locale} />
+    </p>
+  </>
+);
 
 export const DeadlineText: FC<{ t: Translate; f: Formatters; deadline: ResultDeadline }> = ({
   t,
@@ -80,40 +101,33 @@ export const TallyTable: FC<{ t: Translate; f: Formatters; tally: VoteTally; cap
   tally,
   caption,
 }) => (
-  <div class="table-wrap">
-    <table>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('deliberation:tally.choice')}</th>
-          <th scope="col">{t('deliberation:tally.ballots')}</th>
-          {tally.method === 'weighted' ? <th scope="col">{t('deliberation:tally.weight')}</th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {BALLOT_CHOICES.map((choice) => (
-          <tr>
-            <th scope="row">{t(`deliberation:choices.${choice}`)}</th>
-            <td>{tally.count[choice]}</td>
-            {tally.method === 'weighted' ? <td>{f.number(tally.weight[choice])}</td> : null}
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row">{t('deliberation:tally.outcome')}</th>
-          <td colspan={tally.method === 'weighted' ? 2 : 1}>
-            <strong>
-              {tally.passed ? t('deliberation:tally.passed') : t('deliberation:tally.notPassed')}
-            </strong>{' '}
-            {t(tally.method === 'weighted' ? 'deliberation:tally.ruleWeighted' : 'deliberation:tally.rule', {
-              cast: f.number(tally.method === 'weighted' ? tally.castWeight : tally.ballots),
-            })}
-          </td>
-        </tr>
-      </tfoot>
-    </table>
-  </div>
+  <DataTable
+    caption={caption}
+    columns={[
+      t('deliberation:tally.choice'),
+      t('deliberation:tally.ballots'),
+      ...(tally.method === 'weighted' ? [t('deliberation:tally.weight')] : []),
+    ]}
+    foot={
+      <tr>
+        <th scope="row">{t('deliberation:tally.outcome')}</th>
+        <td colspan={tally.method === 'weighted' ? 2 : 1}>
+          <strong>{tally.passed ? t('deliberation:tally.passed') : t('deliberation:tally.notPassed')}</strong>{' '}
+          {t(tally.method === 'weighted' ? 'deliberation:tally.ruleWeighted' : 'deliberation:tally.rule', {
+            cast: f.number(tally.method === 'weighted' ? tally.castWeight : tally.ballots),
+          })}
+        </td>
+      </tr>
+    }
+  >
+    {BALLOT_CHOICES.map((choice) => (
+      <tr>
+        <th scope="row">{t(`deliberation:choices.${choice}`)}</th>
+        <td>{tally.count[choice]}</td>
+        {tally.method === 'weighted' ? <td>{f.number(tally.weight[choice])}</td> : null}
+      </tr>
+    ))}
+  </DataTable>
 );
 
 export const NoticeLine: FC<{ t: Translate; label: string; notice: NoticeProgress | null | undefined }> = ({
@@ -149,42 +163,32 @@ const TopicRows: FC<{
   caption: string;
   locale: PageLayout['locale'];
 }> = ({ t, f, rows, caption, locale }) => (
-  <div class="table-wrap">
-    <table>
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('deliberation:topics.columns.topic')}</th>
-          <th scope="col">{t('deliberation:topics.columns.status')}</th>
-          <th scope="col">{t('deliberation:topics.columns.meetings')}</th>
-          <th scope="col">{t('deliberation:topics.columns.result')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr>
-            <th scope="row">
-              <a href={`${TOPICS_PATH}/${r.topic.id}`}>
-                {r.topic.code} <Localized text={r.topic.title} locale={locale} />
-              </a>
-            </th>
-            <td>{t(`topics:status.${r.topic.status}`)}</td>
-            <td>
-              {r.meetings}
-              {r.nextMeetingAt ? (
-                <span class="hint">
-                  {t('deliberation:topics.nextMeeting', { when: f.dateTime(r.nextMeetingAt) })}
-                </span>
-              ) : null}
-            </td>
-            <td>
-              <DeadlineText t={t} f={f} deadline={r.deadline} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  </div>
+  <DataTable
+    caption={caption}
+    columns={headings(t, 'deliberation:topics.columns', ['topic', 'status', 'meetings', 'result'])}
+  >
+    {rows.map((r) => (
+      <tr>
+        <th scope="row">
+          <a href={`${TOPICS_PATH}/${r.topic.id}`}>
+            {r.topic.code} <Localized text={r.topic.title} locale={locale} />
+          </a>
+        </th>
+        <td>{t(`topics:status.${r.topic.status}`)}</td>
+        <td>
+          {r.meetings}
+          {r.nextMeetingAt ? (
+            <span class="hint">
+              {t('deliberation:topics.nextMeeting', { when: f.dateTime(r.nextMeetingAt) })}
+            </span>
+          ) : null}
+        </td>
+        <td>
+          <DeadlineText t={t} f={f} deadline={r.deadline} />
+        </td>
+      </tr>
+    ))}
+  </DataTable>
 );
 
 export const TopicListPage: FC<{
@@ -232,7 +236,7 @@ export const TopicListPage: FC<{
         </p>
       ) : null}
       <h2>{t('deliberation:topics.allHeading')}</h2>
-      <form method="get" action={TOPICS_PATH} class="filters">
+      <FilterForm action={TOPICS_PATH} submit={t('deliberation:screening.filter')}>
         <Select
           t={t}
           name="status"
@@ -243,10 +247,7 @@ export const TopicListPage: FC<{
             ...TOPIC_STATUSES.map((s) => ({ value: s, label: t(`topics:status.${s}`) })),
           ]}
         />
-        <button type="submit" class="secondary">
-          {t('deliberation:screening.filter')}
-        </button>
-      </form>
+      </FilterForm>
       {data.rows.length === 0 ? (
         <p>{t('deliberation:topics.empty')}</p>
       ) : (
@@ -385,31 +386,22 @@ export const TopicPage: FC<{
       {data.meetings.length === 0 ? (
         <p>{t('deliberation:topic.noMeetings')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">{t('deliberation:topic.meetingsHeading')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('deliberation:meeting.code')}</th>
-                <th scope="col">{t('deliberation:meeting.when')}</th>
-                <th scope="col">{t('deliberation:meeting.place')}</th>
-                <th scope="col">{t('deliberation:meeting.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.meetings.map((m) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`${MEETINGS_PATH}/${m.id}`}>{m.code}</a>
-                  </th>
-                  <td>{f.dateTime(m.startsAt)}</td>
-                  <td>{m.place}</td>
-                  <td>{t(`deliberation:meetingStatus.${m.status}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('deliberation:topic.meetingsHeading')}
+          hideCaption
+          columns={headings(t, 'deliberation:meeting', ['code', 'when', 'place', 'status'])}
+        >
+          {data.meetings.map((m) => (
+            <tr>
+              <th scope="row">
+                <a href={`${MEETINGS_PATH}/${m.id}`}>{m.code}</a>
+              </th>
+              <td>{f.dateTime(m.startsAt)}</td>
+              <td>{m.place}</td>
+              <td>{t(`deliberation:meetingStatus.${m.status}`)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {data.result ? (
@@ -523,15 +515,9 @@ export const PublishPage: FC<{
     <Layout
       {...layout}
       title={t('deliberation:publish.title', { code: topic.code })}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={shownErrors} /> : undefined}
+      {...errorSummaryProps(t, shownErrors)}
     >
-      <p>
-        <a href={`${TOPICS_PATH}/${topic.id}`}>{t('deliberation:topic.backToTopic', { code: topic.code })}</a>
-      </p>
-      <p class="lead">
-        <Localized text={topic.title} locale={locale} />
-      </p>
+      <TopicHeading t={t} locale={locale} topic={topic} />
       <dl class="summary-list">
         <div>
           <dt>{t('deliberation:publish.publishedOn')}</dt>
@@ -563,8 +549,11 @@ export const PublishPage: FC<{
           </li>
         ))}
       </ul>
-      <form method="post" action={`${TOPICS_PATH}/${topic.id}/publish`} novalidate>
-        <input type="hidden" name="_csrf" value={layout.signedIn?.csrfToken ?? ''} />
+      <PostForm
+        action={`${TOPICS_PATH}/${topic.id}/publish`}
+        csrf={layout.signedIn?.csrfToken ?? ''}
+        submit={t('deliberation:publish.submit')}
+      >
         <AudienceChoices
           t={t}
           locale={locale}
@@ -584,8 +573,7 @@ export const PublishPage: FC<{
           value={values?.note}
           rows={2}
         />
-        <button type="submit">{t('deliberation:publish.submit')}</button>
-      </form>
+      </PostForm>
     </Layout>
   );
 };
@@ -605,31 +593,23 @@ export const ResultPage: FC<{
     <Layout
       {...layout}
       title={t('deliberation:result.title', { code: topic.code })}
-      hasErrors={errors.length > 0}
-      errorSummary={errors.length > 0 ? <ErrorSummary t={t} errors={errors} /> : undefined}
+      {...errorSummaryProps(t, errors)}
     >
-      <p>
-        <a href={`${TOPICS_PATH}/${topic.id}`}>{t('deliberation:topic.backToTopic', { code: topic.code })}</a>
-      </p>
-      <p class="lead">
-        <Localized text={topic.title} locale={locale} />
-      </p>
+      <TopicHeading t={t} locale={locale} topic={topic} />
       <p>
         <DeadlineText t={t} f={f} deadline={data.deadline} />
       </p>
       <p>{t('deliberation:result.intro')}</p>
-      <form method="post" action={`${TOPICS_PATH}/${topic.id}/result`} novalidate>
-        <input type="hidden" name="_csrf" value={layout.signedIn?.csrfToken ?? ''} />
+      <PostForm
+        action={`${TOPICS_PATH}/${topic.id}/result`}
+        csrf={layout.signedIn?.csrfToken ?? ''}
+        submit={t('deliberation:result.submit')}
+      >
         <ThreeLanguageFields
           t={t}
           name="summary"
+          textKey="deliberation:result.summary"
           multiline
-          labels={{
-            'zh-CN': t('deliberation:result.summaryZhCn'),
-            'zh-HK': t('deliberation:result.summaryZhHk'),
-            en: t('deliberation:result.summaryEn'),
-          }}
-          hint={t('deliberation:result.summaryHint')}
           errors={errors}
           value={values.summary}
         />
@@ -669,8 +649,7 @@ export const ResultPage: FC<{
           rows={2}
         />
         <p>{t('deliberation:result.noticeIntro')}</p>
-        <button type="submit">{t('deliberation:result.submit')}</button>
-      </form>
+      </PostForm>
     </Layout>
   );
 };
