@@ -127,7 +127,7 @@ async function askAbout(
 
 /** True when this notice asks for support or opposition (a topic still taking opinions). */
 function asksStance(turn: Turn): boolean {
-  return turn.plan.kind === 'notice' && turn.plan.topic?.open === true;
+  return turn.plan.kind === 'notice' && turn.plan.topic?.asksStance === true;
 }
 
 async function globalAction(turn: Turn, question: Question, action: GlobalAction): Promise<VoiceResponse> {

@@ -117,6 +117,8 @@ export async function placeCampaignCall(
     questions?: QuestionKind[];
     resident?: ResidentSpec;
     topicStatus?: 'published' | 'evaluating' | 'closed';
+    /** A notice that only informs (a meeting called) asks for no stance. */
+    asksStance?: boolean;
     send?: boolean;
   } = {},
 ): Promise<VoiceDeliveryFixture> {
@@ -145,6 +147,7 @@ export async function placeCampaignCall(
       topicId: topic.id,
       ...(survey ? { surveyId: survey.survey.id } : {}),
       audience: { residentIds: [residentId] },
+      ...(options.asksStance === undefined ? {} : { asksStance: options.asksStance }),
       templates: {
         'zh-CN': kind === 'survey' ? '{{topicCode}}已完工。' : '议题{{topicCode}}正在公示。',
         en: kind === 'survey' ? '{{topicCode}} is done.' : 'Topic {{topicCode}} is on public notice.',

@@ -127,6 +127,18 @@ describe('the answer URL of outbound calls', () => {
     expect(end.twiml.find('Hangup')).toBeDefined();
   });
 
+  it('reads a meeting notice without asking for a stance, though the topic takes opinions', async () => {
+    const fixture = await placeCampaignCall(h, { kind: 'notice', asksStance: false });
+    const call = new ScriptedCall(h.app, fixture.phone);
+    const notice = await call.answer(fixture.deliveryId);
+    expect(spoken(notice)[1]).toBe('重听请按星号键。');
+    const pressed = await call.press(notice, '1');
+    expect(spoken(pressed)).not.toContain('已记录您的支持。');
+    expect(
+      await h.deps.database.db.select().from(opinions).where(eq(opinions.residentId, fixture.residentId)),
+    ).toEqual([]);
+  });
+
   it('thanks a resident who already answered the whole survey instead of asking again', async () => {
     const fixture = await placeCampaignCall(h, { questions: ['satisfaction'] });
     await insertParticipation(database.db, {

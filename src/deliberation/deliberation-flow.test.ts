@@ -466,13 +466,18 @@ describe('a topic through screening, publication, a meeting with a weighted vote
       ]),
     );
     const noticeCampaigns = await database.db
-      .select({ trigger: campaigns.trigger })
+      .select({ trigger: campaigns.trigger, asksStance: campaigns.asksStance })
       .from(campaigns)
       .where(and(eq(campaigns.topicId, topic.id), eq(campaigns.kind, 'notice')));
-    expect(noticeCampaigns.map((c) => c.trigger?.split(':')[0]).sort()).toEqual([
-      'meeting-notice',
-      'publication-notice',
-      'result-notice',
+    // Only the publication notice asks "支持回1，反对回2": a reply to the others is never a stance.
+    expect(
+      noticeCampaigns
+        .map((c) => [c.trigger?.split(':')[0], c.asksStance])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    ).toEqual([
+      ['meeting-notice', false],
+      ['publication-notice', true],
+      ['result-notice', false],
     ]);
   });
 });

@@ -258,6 +258,8 @@ export async function queueNotice(
       audience: spec.audience,
       templates,
       trigger: noticeTrigger(spec.kind, spec.subjectId),
+      // Only the publication notice asks "支持回1，反对回2"; a meeting or result notice informs.
+      asksStance: spec.kind === 'publication',
     },
     env,
     { audit: false },

@@ -40,6 +40,11 @@ export const createCampaignInput = z.object({
   scheduledAt: z.coerce.date().optional(),
   /** Set only for campaigns the system starts itself (`evaluation:<topicId>`), so each starts once. */
   trigger: z.string().trim().min(1).max(200).optional(),
+  /**
+   * Whether a notice about a topic asks residents for 1 (support) / 2 (oppose); false for a notice
+   * that only informs (a meeting called, a result published), whose replies are never a stance.
+   */
+  asksStance: z.boolean().default(true),
 });
 export type CreateCampaignInput = z.input<typeof createCampaignInput>;
 
@@ -146,6 +151,7 @@ export async function createCampaign(
         status: data.scheduledAt ? 'scheduled' : 'draft',
         scheduledAt: data.scheduledAt ?? null,
         trigger: data.trigger ?? null,
+        asksStance: data.asksStance,
         createdBy: ctx.actor.type === 'staff' ? ctx.actor.staffId : null,
         createdAt: now,
       })

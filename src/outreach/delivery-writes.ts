@@ -4,7 +4,7 @@
  * between its concurrent sends: claims or acknowledgements asked for in the same turn of the event loop
  * go to the database as one statement, which is what lets one worker send thousands a second.
  */
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
   type SetPendingPromptInput,
   setPendingPrompt,
@@ -51,6 +51,8 @@ export interface ClaimedRow {
   opted_out: boolean;
   campaign_status: CampaignStatus | null;
   campaign_kind: CampaignKind | null;
+  /** Whether the campaign (a notice about a topic) asks for 1/2. */
+  asks_stance: boolean | null;
   topic_id: string | null;
   survey_id: string | null;
   first_question_id: string | null;
@@ -66,6 +68,23 @@ export interface DeliveryWrites {
   markSent(deliveryId: string, providerId: string, now: Date): Promise<void>;
   /** What the resident was just asked, so that a bare "1" in the reply can be understood. */
   rememberPrompt(input: SetPendingPromptInput, now: Date): Promise<void>;
+  /**
+   * Forgets an earlier "support 1 / oppose 2" about this topic: the resident was just told something
+   * that asked nothing, so a bare "1" now must not count as support.
+   */
+  forgetStancePrompt(residentId: string, topicId: string): Promise<void>;
+}
+
+async function forgetStancePrompt(db: DbOrTx, residentId: string, topicId: string): Promise<void> {
+  await db
+    .delete(pendingPrompts)
+    .where(
+      and(
+        eq(pendingPrompts.residentId, residentId),
+        eq(pendingPrompts.kind, 'topic_notice'),
+        eq(pendingPrompts.topicId, topicId),
+      ),
+    );
 }
 
 async function claimMany(db: DbOrTx, ids: string[], now: Date): Promise<ClaimedRow[]> {
@@ -83,7 +102,7 @@ async function claimMany(db: DbOrTx, ids: string[], now: Date): Promise<ClaimedR
       d.campaign_id, r.phone_cipher, r.preferred_channel, r.accessibility_needs, r.quiet_start_minute,
       r.quiet_end_minute, r.time_zone,
       exists (select 1 from ${residentOptOuts} o where o.resident_id = d.resident_id and o.channel = d.channel and o.opted_out) as opted_out,
-      c.status as campaign_status, c.kind as campaign_kind, c.topic_id, c.survey_id,
+      c.status as campaign_status, c.kind as campaign_kind, c.asks_stance, c.topic_id, c.survey_id,
       (select q.id from ${surveyQuestions} q where q.survey_id = c.survey_id order by q.position limit 1) as first_question_id`)) as unknown as {
     rows: ClaimedRow[];
   };
@@ -163,6 +182,7 @@ export function directDeliveryWrites(ctx: Ctx): DeliveryWrites {
     rememberPrompt: async (input) => {
       await setPendingPrompt(ctx, input);
     },
+    forgetStancePrompt: (residentId, topicId) => forgetStancePrompt(ctx.db, residentId, topicId),
   };
 }
 
@@ -219,5 +239,6 @@ export function batchedDeliveryWrites(db: DbOrTx, maxBatch = 200): DeliveryWrite
     claim: (deliveryId, now) => claim({ deliveryId, now }),
     markSent: (deliveryId, providerId, now) => ack({ deliveryId, providerId, now }),
     rememberPrompt: (input, now) => remember({ input, now }),
+    forgetStancePrompt: (residentId, topicId) => forgetStancePrompt(db, residentId, topicId),
   };
 }

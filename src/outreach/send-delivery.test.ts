@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPendingPrompt } from '../conversations/get-pending-prompt.ts';
+import { handleSmsReply } from '../conversations/handle-sms-reply.ts';
 import type { Ctx } from '../core/context.ts';
-import { auditLog, deliveries, pendingPrompts, residents } from '../db/schema.ts';
+import { auditLog, deliveries, opinions, pendingPrompts, residents } from '../db/schema.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import { setChannelOptOut } from '../residents/set-channel-opt-out.ts';
 import { createTestCtx } from '../testing/test-context.ts';
@@ -105,6 +107,45 @@ describe('sendDelivery', () => {
       status: 'sent',
     });
     expect(sms.sent).toHaveLength(1);
+  });
+
+  it('after a notice that asks nothing (a meeting called), a bare "1" no longer counts as support', async () => {
+    const ctx = createTestCtx(database.db, { now: MORNING });
+    const sms = recordingSender({ ok: true, providerId: 'SM1' });
+    const { delivery, residentId, phone, topic } = await plannedNotice(ctx, { sms });
+    await sendDelivery(ctx, { deliveryId: delivery.id }, { senders: { sms } });
+    expect(await getPendingPrompt(ctx, { residentId })).toMatchObject({ kind: 'topic_notice' });
+
+    const env = testOutreachEnv({ senders: { sms } });
+    const { campaign: meeting } = await createCampaign(
+      ctx,
+      {
+        kind: 'notice',
+        name: '协商会通知',
+        topicId: topic.id,
+        audience: { residentIds: [residentId] },
+        templates: { 'zh-CN': '议题{{topicCode}}协商会周六在社区活动室举行。欢迎参加。' },
+        asksStance: false,
+      },
+      env,
+    );
+    await planCampaign(ctx, { campaign: meeting.id }, env);
+    const [meetingDelivery] = await database.db
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.campaignId, meeting.id));
+    await sendDelivery(ctx, { deliveryId: meetingDelivery!.id }, { senders: { sms } });
+    expect(await getPendingPrompt(ctx, { residentId })).toBeUndefined();
+
+    const reply = await handleSmsReply(createTestCtx(database.db, { now: MORNING }), {
+      messageSid: `SM${delivery.id.replaceAll('-', '')}`,
+      from: phone,
+      body: '1',
+      receivedAt: new Date(MORNING),
+      helpPhone: '12345',
+    });
+    expect(reply.kind).not.toBe('opinion');
+    expect(await database.db.select().from(opinions).where(eq(opinions.topicId, topic.id))).toEqual([]);
   });
 
   it('leaves the first survey question pending after a survey goes out', async () => {

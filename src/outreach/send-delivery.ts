@@ -274,7 +274,11 @@ async function rememberPrompt(
         now,
       );
     } else if (row.campaign_kind === 'notice' && row.topic_id) {
-      await writes.rememberPrompt({ ...common, kind: 'topic_notice', topicId: row.topic_id }, now);
+      if (row.asks_stance) {
+        await writes.rememberPrompt({ ...common, kind: 'topic_notice', topicId: row.topic_id }, now);
+      } else {
+        await writes.forgetStancePrompt(row.resident_id, row.topic_id);
+      }
     }
   } catch (error) {
     // The message is out; losing the prompt only means a bare "1" gets a clarifying question.

@@ -45,8 +45,11 @@ export type OutboundCallPlan =
   | ({ kind: 'survey'; surveyId: string } & Spoken)
   /** A survey already answered in full (by text, or on an earlier call): only thanks remain. */
   | ({ kind: 'survey_done'; community: LocalizedText | undefined } & Spoken)
-  /** A notice; about a topic, it asks for support or opposition while the topic takes opinions. */
-  | ({ kind: 'notice'; topic: { id: string; code: string; open: boolean } | undefined } & Spoken)
+  /**
+   * A notice; about a topic, it asks for support or opposition when the notice is one that asks (a
+   * publication, not a meeting or result notice) and the topic still takes opinions.
+   */
+  | ({ kind: 'notice'; topic: { id: string; code: string; asksStance: boolean } | undefined } & Spoken)
   /** A proxy writer's record read back for the resident to confirm or dispute. */
   | ({ kind: 'proxy_confirmation'; proxyRecordId: string } & Spoken);
 
@@ -142,14 +145,17 @@ export async function answerOutboundCall(
       return { kind: 'survey', surveyId, ...spoken };
     }
 
-    let topic: { id: string; code: string; open: boolean } | undefined;
+    let topic: { id: string; code: string; asksStance: boolean } | undefined;
     if (campaign?.topicId) {
       const [found] = await tx.db
         .select({ id: topics.id, code: topics.code, status: topics.status })
         .from(topics)
         .where(eq(topics.id, campaign.topicId))
         .limit(1);
-      if (found) topic = { id: found.id, code: found.code, open: OPEN_FOR_OPINIONS.includes(found.status) };
+      if (found) {
+        const asksStance = campaign.asksStance && OPEN_FOR_OPINIONS.includes(found.status);
+        topic = { id: found.id, code: found.code, asksStance };
+      }
     }
     return { kind: 'notice', topic, ...spoken };
   };

@@ -507,6 +507,11 @@ export const campaigns = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true }),
     /** Set for campaigns the system starts itself, e.g. `evaluation:<topicId>`, so each starts once. */
     trigger: text('trigger').unique(),
+    /**
+     * Whether a notice about a topic asks for support or opposition (1/2): replies are read as a stance
+     * only then. A meeting or result notice only informs.
+     */
+    asksStance: boolean('asks_stance').notNull().default(true),
     createdBy: uuid('created_by').references(() => staff.id),
     createdAt: createdAt(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "campaigns" ADD COLUMN "asks_stance" boolean DEFAULT true NOT NULL;
