@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalesceCalls, type Settled } from './coalesce-calls.ts';
+import { coalesceCalls, type Settled, settlingAll } from './coalesce-calls.ts';
 
 interface Call {
   key: string;
@@ -150,5 +150,23 @@ describe('coalesceCalls', () => {
     });
     const settled = await Promise.allSettled([call({ key: 'a', value: 1 }), call({ key: 'b', value: 2 })]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('without keys, splits one turn of calls into batches of the largest size, all at once', async () => {
+    const runs: number[][] = [];
+    const double = coalesceCalls<number, number>({
+      run: settlingAll(async (xs) => {
+        runs.push(xs);
+        return xs.map((x) => x * 2);
+      }),
+      maxBatch: 3,
+      maxInFlight: Number.POSITIVE_INFINITY,
+    });
+    expect(await Promise.all([1, 2, 3, 4, 5, 1].map((x) => double(x)))).toEqual([2, 4, 6, 8, 10, 2]);
+    expect(runs).toEqual([
+      [1, 2, 3],
+      [4, 5, 1],
+    ]);
+    expect(await double(7)).toBe(14);
   });
 });

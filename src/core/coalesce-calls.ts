@@ -12,8 +12,8 @@ export type Settled<Out> = { ok: true; value: Out } | { ok: false; error: unknow
 export interface CoalesceOptions<In, Out> {
   /** Handles one batch; must settle every call, one entry per call and in the same order. */
   run(calls: In[]): Promise<Settled<Out>[]>;
-  /** Calls with the same key are handled one at a time, in the order they arrived. */
-  keyOf(call: In): string;
+  /** Calls with the same key are handled one at a time, in the order they arrived; none if absent. */
+  keyOf?: (call: In) => string;
   /** Most calls in one batch. */
   maxBatch: number;
   /** Most batches being handled at once. */
@@ -22,7 +22,7 @@ export interface CoalesceOptions<In, Out> {
 
 interface Waiting<In, Out> {
   call: In;
-  key: string;
+  key: string | undefined;
   resolve(value: Out): void;
   reject(error: unknown): void;
 }
@@ -49,16 +49,13 @@ export function coalesceCalls<In, Out>(options: CoalesceOptions<In, Out>): Coale
     const heldBack = new Set<string>();
     let kept = 0;
     for (const entry of waiting) {
-      if (
-        batch.length < options.maxBatch &&
-        !busyKeys.has(entry.key) &&
-        !keys.has(entry.key) &&
-        !heldBack.has(entry.key)
-      ) {
-        keys.add(entry.key);
+      const { key } = entry;
+      const free = key === undefined || (!busyKeys.has(key) && !keys.has(key) && !heldBack.has(key));
+      if (batch.length < options.maxBatch && free) {
+        if (key !== undefined) keys.add(key);
         batch.push(entry);
       } else {
-        heldBack.add(entry.key);
+        if (key !== undefined) heldBack.add(key);
         waiting[kept++] = entry;
       }
     }
@@ -71,7 +68,7 @@ export function coalesceCalls<In, Out>(options: CoalesceOptions<In, Out>): Coale
     while (inFlight < options.maxInFlight && waiting.length > 0) {
       const batch = takeBatch();
       if (batch.length === 0) return;
-      for (const entry of batch) busyKeys.add(entry.key);
+      for (const entry of batch) if (entry.key !== undefined) busyKeys.add(entry.key);
       inFlight += 1;
       void runBatch(batch);
     }
@@ -89,7 +86,7 @@ export function coalesceCalls<In, Out>(options: CoalesceOptions<In, Out>): Coale
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     } finally {
-      for (const entry of batch) busyKeys.delete(entry.key);
+      for (const entry of batch) if (entry.key !== undefined) busyKeys.delete(entry.key);
       inFlight -= 1;
       if (waiting.length > 0) schedule();
     }
@@ -97,7 +94,14 @@ export function coalesceCalls<In, Out>(options: CoalesceOptions<In, Out>): Coale
 
   return (call: In) =>
     new Promise<Out>((resolve, reject) => {
-      waiting.push({ call, key: options.keyOf(call), resolve, reject });
+      waiting.push({ call, key: options.keyOf?.(call), resolve, reject });
       schedule();
     });
+}
+
+/** A batch handler that answers every call or fails them all, as one that settles each call. */
+export function settlingAll<In, Out>(
+  run: (calls: In[]) => Promise<Out[]>,
+): (calls: In[]) => Promise<Settled<Out>[]> {
+  return async (calls) => (await run(calls)).map((value): Settled<Out> => ({ ok: true, value }));
 }

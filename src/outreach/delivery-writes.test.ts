@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, pendingPrompts } from '../db/schema.ts';
 import { createTestCtx } from '../testing/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { batched, batchedDeliveryWrites } from './delivery-writes.ts';
+import { batchedDeliveryWrites } from './delivery-writes.ts';
 import { insertResidents, insertTopic, recordingSender } from './outreach-test-kit.ts';
 import { queueOutboundMessage } from './queue-outbound-message.ts';
 
@@ -13,31 +13,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await database.close();
-});
-
-describe('batched', () => {
-  it('runs the calls of one turn of the event loop together and answers each caller', async () => {
-    const runs: number[][] = [];
-    const double = batched(async (xs: number[]) => {
-      runs.push(xs);
-      return xs.map((x) => x * 2);
-    }, 3);
-    const answers = await Promise.all([1, 2, 3, 4, 5].map((x) => double(x)));
-    expect(answers).toEqual([2, 4, 6, 8, 10]);
-    expect(runs).toEqual([
-      [1, 2, 3],
-      [4, 5],
-    ]);
-    expect(await double(7)).toBe(14);
-  });
-
-  it('fails every caller of a batch that fails', async () => {
-    const broken = batched(async (_xs: number[]): Promise<number[]> => {
-      throw new Error('database down');
-    }, 10);
-    const results = await Promise.allSettled([broken(1), broken(2)]);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-  });
 });
 
 describe('batchedDeliveryWrites', () => {

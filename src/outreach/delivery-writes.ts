@@ -10,6 +10,7 @@ import {
   setPendingPrompt,
   setPendingPromptInput,
 } from '../conversations/set-pending-prompt.ts';
+import { coalesceCalls, settlingAll } from '../core/coalesce-calls.ts';
 import type { Ctx } from '../core/context.ts';
 import type { DbOrTx } from '../db/database.ts';
 import {
@@ -187,33 +188,11 @@ export function directDeliveryWrites(ctx: Ctx): DeliveryWrites {
 }
 
 /**
- * Collects calls made in the same turn of the event loop (up to `maxBatch`) and runs them as one;
- * every caller gets its own result, or the batch's error.
+ * Calls made in the same turn of the event loop (up to `maxBatch` each) run as one; every caller gets
+ * its own result, or the batch's error. Batches are not limited in number: each is one statement.
  */
-export function batched<I, O>(
-  run: (inputs: I[]) => Promise<O[]>,
-  maxBatch: number,
-): (input: I) => Promise<O> {
-  let pending: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
-  const flush = () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    run(batch.map((p) => p.input)).then(
-      (outputs) => {
-        for (const [i, p] of batch.entries()) p.resolve(outputs[i] as O);
-      },
-      (error: unknown) => {
-        for (const p of batch) p.reject(error);
-      },
-    );
-  };
-  return (input) =>
-    new Promise<O>((resolve, reject) => {
-      pending.push({ input, resolve, reject });
-      if (pending.length === 1) setImmediate(flush);
-      else if (pending.length >= maxBatch) flush();
-    });
+function batched<I, O>(run: (inputs: I[]) => Promise<O[]>, maxBatch: number): (input: I) => Promise<O> {
+  return coalesceCalls<I, O>({ run: settlingAll(run), maxBatch, maxInFlight: Number.POSITIVE_INFINITY });
 }
 
 /** Claims and acknowledgements shared by a worker's concurrent sends, batched per event-loop turn. */
