@@ -9,7 +9,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +26,7 @@ import { getI18n } from '../../src/i18n/i18n.ts';
 import { scheduleCampaign } from '../../src/outreach/schedule-campaign.ts';
 import { createPii, generatePiiKey } from '../../src/residents/pii.ts';
 import { createQueues } from '../../src/runtime/queues.ts';
+import { freePort } from '../../src/testing/spawn-gateway.ts';
 import { noticeFor, seedResidents } from './outreach-seed.ts';
 import { startTwilioStub } from './outreach-twilio-stub.ts';
 
@@ -112,18 +112,6 @@ function vm(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(match[1]) * 1024;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
