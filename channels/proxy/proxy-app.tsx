@@ -98,6 +98,12 @@ const RECORD_FORM_KEYS = [
   'correctsId',
   'correctionNote',
 ] as const;
+
+/** What a record says, as opposed to where the form came from (visit, kind, form id). */
+const RECORD_FIELD_KEYS = RECORD_FORM_KEYS.filter(
+  (k): k is Exclude<(typeof RECORD_FORM_KEYS)[number], 'visitId' | 'kind' | 'formId'> =>
+    k !== 'visitId' && k !== 'kind' && k !== 'formId',
+);
 const VISIT_FIELDS = [
   'residentId',
   'reason',
@@ -733,19 +739,7 @@ export function createProxyApp(deps: AppDeps, options: ProxyAppOptions = {}): Ho
         readBackText: typeof payload.readBackText === 'string' ? payload.readBackText : '',
         readBackConfirmed: payload.readBackConfirmed === true,
         ...Object.fromEntries(
-          (
-            [
-              'topic',
-              'choice',
-              'survey',
-              'question',
-              'text',
-              'place',
-              'correctsId',
-              'correctionNote',
-              'location',
-            ] as const
-          )
+          [...RECORD_FIELD_KEYS, 'location' as const]
             .map((k) => [k, pick(k)])
             .filter(([, v]) => v !== undefined),
         ),
