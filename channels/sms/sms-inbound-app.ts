@@ -17,6 +17,7 @@ import {
 } from '../../src/conversations/handle-sms-reply.ts';
 import { coalesceCalls } from '../../src/core/coalesce-calls.ts';
 import type { Ctx } from '../../src/core/context.ts';
+import { firstParam, formParams, isSignedByTwilio, signedUrl } from '../http/twilio-form.ts';
 
 export const SMS_INBOUND_PATH = '/channels/sms/inbound';
 
@@ -28,26 +29,6 @@ const MESSAGE_SID = /^[A-Za-z0-9]{2,64}$/;
 type InboundDeps = Pick<AppDeps, 'config' | 'database' | 'clock' | 'log' | 'pii' | 'i18n'>;
 
 type ErrorCode = 'payload_too_large' | 'malformed_request' | 'forbidden';
-
-/** Form parameters as Twilio signs them: a repeated name keeps all its values. */
-function formParams(body: string): Record<string, string | string[]> {
-  const params: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(body)) {
-    const seen = params[name];
-    params[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  return params;
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The exact URL Twilio called: the configured public base URL (never the Host header), path and query. */
-function signedUrl(publicBaseUrl: string, requestUrl: string): string {
-  const queryStart = requestUrl.indexOf('?');
-  return `${publicBaseUrl}${SMS_INBOUND_PATH}${queryStart >= 0 ? requestUrl.slice(queryStart) : ''}`;
-}
 
 /** TwiML per reply text: replies repeat, and building the XML each time costs more than looking it up. */
 const twimlByReply = new Map<string, string>();
@@ -125,8 +106,8 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
 
       const authToken = deps.config.twilio?.authToken;
       const signature = c.req.header('x-twilio-signature');
-      const url = signedUrl(deps.config.publicBaseUrl, c.req.url);
-      if (!authToken || !signature || !twilio.validateRequest(authToken, signature, url, params)) {
+      const url = signedUrl(deps.config.publicBaseUrl, SMS_INBOUND_PATH, c.req.url);
+      if (!authToken || !signature || !isSignedByTwilio(authToken, signature, url, params)) {
         batchCtx.log.warn(
           { requestId, hasSignature: Boolean(signature), configured: Boolean(authToken) },
           'inbound sms refused: signature missing or invalid',
@@ -134,8 +115,8 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
         return refuse(c, 403, 'forbidden', t('sms:inbound.error.forbidden'));
       }
 
-      const messageSid = single(params.MessageSid);
-      const from = single(params.From)?.trim();
+      const messageSid = firstParam(params.MessageSid);
+      const from = firstParam(params.From)?.trim();
       if (!messageSid || !MESSAGE_SID.test(messageSid)) {
         return refuse(c, 400, 'malformed_request', t('sms:inbound.error.badField', { field: 'MessageSid' }));
       }
@@ -145,7 +126,7 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
       const result = await handle({
         messageSid,
         from,
-        body: single(params.Body) ?? '',
+        body: firstParam(params.Body) ?? '',
         receivedAt: deps.clock.now(),
         helpPhone: deps.config.helpPhone,
         defaultLocale: deps.config.defaultLocale,

@@ -5,13 +5,13 @@
  */
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import twilio from 'twilio';
 import { z } from 'zod';
 import type { AppEnv } from '../../src/app.ts';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import type { DeliveryStatus } from '../../src/db/schema.ts';
 import { recordDeliveryStatus } from '../../src/outreach/record-delivery-status.ts';
+import { firstParam, formParams, isSignedByTwilio, signedUrl } from '../http/twilio-form.ts';
 import { DELIVERY_ID_PARAM, SMS_STATUS_PATH } from './twilio-sms-sender.ts';
 
 /** Larger than any real callback by far; anything bigger is not Twilio. */
@@ -36,26 +36,6 @@ const MESSAGE_SID = /^[A-Za-z0-9]{2,64}$/;
 const ERROR_CODE = /^\d{1,8}$/;
 
 type StatusDeps = Pick<AppDeps, 'config' | 'database' | 'clock' | 'log' | 'pii'>;
-
-/** The exact URL Twilio called: our public base URL (never the Host header) plus path and query. */
-function signedUrl(publicBaseUrl: string, requestUrl: string): string {
-  const queryStart = requestUrl.indexOf('?');
-  return `${publicBaseUrl}${SMS_STATUS_PATH}${queryStart >= 0 ? requestUrl.slice(queryStart) : ''}`;
-}
-
-/** Form parameters as Twilio signs them: a repeated name keeps all its values. */
-function formParams(body: string): Record<string, string | string[]> {
-  const params: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(body)) {
-    const seen = params[name];
-    params[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  return params;
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 type RefusalCode = 'payload_too_large' | 'malformed_request' | 'forbidden';
 
@@ -86,8 +66,8 @@ export function createSmsStatusApp(deps: StatusDeps): Hono<AppEnv> {
 
       const authToken = deps.config.twilio?.authToken;
       const signature = c.req.header('x-twilio-signature');
-      const url = signedUrl(deps.config.publicBaseUrl, c.req.url);
-      if (!authToken || !signature || !twilio.validateRequest(authToken, signature, url, params)) {
+      const url = signedUrl(deps.config.publicBaseUrl, SMS_STATUS_PATH, c.req.url);
+      if (!authToken || !signature || !isSignedByTwilio(authToken, signature, url, params)) {
         log.warn(
           { hasSignature: Boolean(signature), configured: Boolean(authToken) },
           'sms status callback refused: signature missing or invalid',
@@ -95,13 +75,13 @@ export function createSmsStatusApp(deps: StatusDeps): Hono<AppEnv> {
         return refuse(c, 403, 'forbidden');
       }
 
-      const twilioStatus = single(params.MessageStatus) ?? single(params.SmsStatus);
+      const twilioStatus = firstParam(params.MessageStatus) ?? firstParam(params.SmsStatus);
       if (!twilioStatus) return refuse(c, 400, 'malformed_request', 'MessageStatus');
-      const providerId = single(params.MessageSid) ?? single(params.SmsSid);
+      const providerId = firstParam(params.MessageSid) ?? firstParam(params.SmsSid);
       if (providerId !== undefined && !MESSAGE_SID.test(providerId)) {
         return refuse(c, 400, 'malformed_request', 'MessageSid');
       }
-      const errorCode = single(params.ErrorCode)?.trim() || undefined;
+      const errorCode = firstParam(params.ErrorCode)?.trim() || undefined;
       if (errorCode !== undefined && !ERROR_CODE.test(errorCode)) {
         return refuse(c, 400, 'malformed_request', 'ErrorCode');
       }

@@ -12,6 +12,7 @@ import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import type { AppEnv } from '../../src/app.ts';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { Locale } from '../../src/db/schema.ts';
+import { formParams, isSignedByTwilio, signedUrl, type TwilioParams } from '../http/twilio-form.ts';
 
 export const VOICE_PATH_PREFIX = '/channels/voice';
 /** The "reach a person" step of the phone line; any voice flow may redirect there. */
@@ -151,31 +152,15 @@ export function twimlReply<E extends AppEnv>(c: Context<E>, response: VoiceRespo
   return c.body(response.toString(), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
 }
 
-/** Form parameters as Twilio signs them: a repeated name keeps all its values. */
-export type TwilioParams = Record<string, string | string[]>;
+export { formParams, type TwilioParams };
 
 export type VoiceEnv = AppEnv & { Variables: { twilioParams: TwilioParams } };
-
-export function formParams(body: string): TwilioParams {
-  const params: TwilioParams = {};
-  for (const [name, value] of new URLSearchParams(body)) {
-    const seen = params[name];
-    params[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  return params;
-}
 
 /** The first value of a form parameter, trimmed; undefined when absent or blank. */
 export function param(params: TwilioParams, name: string): string | undefined {
   const value = params[name];
   const first = (Array.isArray(value) ? value[0] : value)?.trim();
   return first === '' ? undefined : first;
-}
-
-/** The exact URL Twilio called: the configured public base URL (never the Host header), path and query. */
-export function signedUrl(publicBaseUrl: string, requestUrl: string): string {
-  const url = new URL(requestUrl);
-  return `${publicBaseUrl}${url.pathname}${url.search}`;
 }
 
 type VerifyDeps = Pick<AppDeps, 'config' | 'log' | 'i18n'>;
@@ -204,8 +189,8 @@ export function verifyTwilioWebhook(deps: VerifyDeps): MiddlewareHandler<VoiceEn
     const params = formParams(body);
     const authToken = deps.config.twilio?.authToken;
     const signature = c.req.header('x-twilio-signature');
-    const url = signedUrl(deps.config.publicBaseUrl, c.req.url);
-    if (!authToken || !signature || !twilio.validateRequest(authToken, signature, url, params)) {
+    const url = signedUrl(deps.config.publicBaseUrl, new URL(c.req.url).pathname, c.req.url);
+    if (!authToken || !signature || !isSignedByTwilio(authToken, signature, url, params)) {
       deps.log.warn(
         { requestId: c.get('requestId'), hasSignature: Boolean(signature), configured: Boolean(authToken) },
         'voice webhook refused: signature missing or invalid',
