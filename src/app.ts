@@ -3,7 +3,6 @@
  * besides the entry points that knows about Hono.
  */
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import { createCampaignsApi } from '../channels/console/campaigns-api.ts';
 import { createConsoleApp } from '../channels/console/console-app.tsx';
 import { createListsConsoleApp } from '../channels/console/lists-app.tsx';
@@ -15,7 +14,7 @@ import { createOpenDataApp } from '../channels/open-data/open-data-app.ts';
 import { errorHandler } from '../channels/ops/error-handler.ts';
 import { httpMetrics } from '../channels/ops/http-metrics.ts';
 import { createOpsApp } from '../channels/ops/ops-app.ts';
-import { newRequestId } from '../channels/ops/request-id.ts';
+import { requestIds } from '../channels/ops/request-id.ts';
 import { requestLog } from '../channels/ops/request-log.ts';
 import { createProxyApp } from '../channels/proxy/proxy-app.tsx';
 import { createSmsApp } from '../channels/sms/sms-inbound-app.ts';
@@ -37,7 +36,7 @@ export type AppEnv = {
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ generator: newRequestId }));
+  app.use(requestIds());
   app.use(requestLog(deps.log));
   app.use(httpMetrics(deps.metrics));
   app.onError(errorHandler(deps));

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -132,6 +134,43 @@ describe('metrics and request logs', () => {
     const res = await createApp(deps).request('/healthz', { headers: { 'X-Request-Id': 'edge-42' } });
     expect(res.headers.get('x-request-id')).toBe('edge-42');
     expect(logs.lines.some((l) => l.requestId === 'edge-42' && l.route === '/healthz')).toBe(true);
+  });
+
+  it('replaces an X-Request-Id that is too long or not safe to echo', async () => {
+    for (const sent of ['a'.repeat(256), 'id with spaces', 'semi;colon', '']) {
+      const res = await createApp(deps).request('/healthz', { headers: { 'X-Request-Id': sent } });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  it("under Node's server, returns the request id once, also on errors and on pages that set their own headers", async () => {
+    const app = createApp(deps);
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+    app.get('/own-headers', (c) => c.text('ok', 200, { 'Cache-Control': 'no-store', 'X-Extra': '1' }));
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const path of ['/healthz', '/boom', '/own-headers', '/no-such-page']) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          headers: { 'X-Request-Id': `edge-${path.length}` },
+        });
+        await res.arrayBuffer();
+        expect(res.headers.get('x-request-id'), path).toBe(`edge-${path.length}`);
+      }
+      const fresh = await fetch(`http://127.0.0.1:${port}/boom`, { headers: { accept: 'application/json' } });
+      const body = (await fresh.json()) as { error: { requestId: string } };
+      expect(fresh.status).toBe(500);
+      expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+      expect(body.error.requestId).toBe(fresh.headers.get('x-request-id'));
+      const own = await fetch(`http://127.0.0.1:${port}/own-headers`);
+      expect(own.headers.get('cache-control')).toBe('no-store');
+      expect(own.headers.get('x-extra')).toBe('1');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
