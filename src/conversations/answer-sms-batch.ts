@@ -6,7 +6,7 @@
  * any precondition that failed between the read and the write (a concurrent answer, a concurrent
  * first contact, a repeat).
  */
-import { randomUUID } from 'node:crypto';
+import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
 import type { Ctx } from '../core/context.ts';
 import type { Locale, PromptKind } from '../db/schema.ts';
 import type { I18n } from '../i18n/i18n.ts';
@@ -36,15 +36,18 @@ const KEYWORDS: ReadonlySet<Interpretation['type']> = new Set(['opt_out', 'opt_i
 const PROMPTS_ANSWERED_AT_ONCE: ReadonlySet<PromptKind> = new Set(['survey_question', 'topic_notice']);
 
 /**
- * The blind index of a sender's number, remembered per keyed hash of the number as received: parsing
+ * The blind index of a sender's number, remembered per salted hash of the number as received: parsing
  * a number with libphonenumber costs more than the rest of reading a message, and the same residents
- * write again and again. No number is kept in the clear; a full cache is simply emptied.
+ * write again and again. No number is kept in the clear; a full cache is simply emptied. The salt is
+ * this process's own (the cache lives no longer than the process), and a plain one-shot hash costs a
+ * fraction of a keyed one.
  */
 const phoneHashes = new Map<string, string | null>();
 const PHONE_HASHES_KEPT = 20_000;
+const CACHE_SALT = randomBytes(16).toString('base64');
 
 export function senderHash(ctx: Ctx, from: string): string | undefined {
-  const key = ctx.pii.opaqueHash(`sms-from:${from}`);
+  const key = digest('sha256', `${CACHE_SALT}${from}`, 'base64');
   let hash = phoneHashes.get(key);
   if (hash === undefined) {
     const e164 = normalisePhone(from);
