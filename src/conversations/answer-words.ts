@@ -186,7 +186,7 @@ export const SATISFACTION_WORDS: Readonly<Record<SatisfactionLevel, AnswerWords>
 
 export const STANCE_WORDS: Readonly<Record<Side, AnswerWords>> = {
   support: {
-    strong: ['支持', '同意', '赞成', '贊成', 'support', 'agree', 'approve'],
+    strong: ['支持', '同意', '赞成', '贊成', 'support', 'agree', 'approve', 'in favour', 'in favor'],
     weak: [
       '是',
       '是的',
@@ -223,9 +223,60 @@ export const STANCE_WORDS: Readonly<Record<Side, AnswerWords>> = {
       '唔同意',
       '唔支持',
       '唔贊成',
+      '不赞同',
+      '不贊同',
+      '唔贊同',
+      // A hedged "no" is still a no. Listed whole, because a channel that reads the longest word it
+      // finds would otherwise hear the "同意" or "agree" inside it as support.
+      '不太同意',
+      '不太支持',
+      '不太赞成',
+      '不太贊成',
+      '不太赞同',
+      '不太贊同',
+      '不大同意',
+      '不大支持',
+      '不大赞成',
+      '不大贊成',
+      '不怎么同意',
+      '不怎麼同意',
+      '不怎么支持',
+      '不怎麼支持',
+      '不是很同意',
+      '不是很支持',
+      '不是很赞成',
+      '不是很贊成',
+      '不是太同意',
+      '不是太支持',
+      '唔係好同意',
+      '唔係好支持',
+      '唔係好贊成',
+      '唔系好同意',
+      '唔系好支持',
+      '唔太同意',
+      '唔太支持',
+      '唔太贊成',
       'disagree',
       'oppose',
       'against',
+      // Never a bare "not agree": "I could not agree more" is the warmest yes there is.
+      'not really agree',
+      'not really support',
+      "don't agree",
+      "don't really agree",
+      "don't support",
+      "don't really support",
+      'dont agree',
+      'dont support',
+      'do not agree',
+      'do not really agree',
+      'do not support',
+      'do not really support',
+      'not support',
+      'not in favour',
+      'not in favor',
+      'not really in favour',
+      'not really in favor',
     ],
     weak: [
       '否',
@@ -247,3 +298,29 @@ export const STANCE_WORDS: Readonly<Record<Side, AnswerWords>> = {
     ],
   },
 };
+
+/**
+ * Double negatives of a stance ("不反对", "I don't disagree"): a shrug, neither a yes nor a no. A
+ * channel that reads the longest word it finds anywhere must know them whole, or it hears the
+ * "反对" or "disagree" inside them as opposition; one that reads an answer only where a reply starts
+ * never meets that word and leaves them as the resident's own words.
+ */
+export const DOUBLE_NEGATIVES: readonly string[] = [
+  '不反对',
+  '不反對',
+  '唔反对',
+  '唔反對',
+  '没有反对',
+  '沒有反對',
+  '冇反對',
+  "don't disagree",
+  'dont disagree',
+  'not disagree',
+  "can't disagree",
+  'cannot disagree',
+  "don't oppose",
+  'dont oppose',
+  'not oppose',
+  'not opposed',
+  'not against',
+];

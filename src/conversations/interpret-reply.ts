@@ -99,12 +99,53 @@ const ANSWER_PREFIXES = [
   'i think ',
   'i am ',
   "i'm ",
-  'i’m ',
   'we are ',
   "we're ",
   'i ',
   'we ',
 ];
+// Intensified stances ("非常同意", "坚决反对", "strongly agree") are read here, as an adverb before a
+// stance word, rather than listed in answer-words.ts: the phone line finds a stance word anywhere in
+// what it heard and so already reads them, and a list would have to spell out every adverb with
+// every stance word in every script. Only strong stance words may follow, so an adverb never turns
+// a satisfaction word or a weak everyday syllable into a stance ("很好", "好几天没水了" stay text).
+const STANCE_INTENSIFIERS = [
+  '非常之',
+  '非常',
+  '很',
+  '好',
+  '十分',
+  '十二分',
+  '特别',
+  '特別',
+  '完全',
+  '绝对',
+  '絕對',
+  '坚决',
+  '堅決',
+  '强烈',
+  '強烈',
+  '极之',
+  '極之',
+  '极其',
+  '極其',
+  '全力',
+  '百分百',
+  '举双手',
+  '舉雙手',
+  '举手',
+  '舉手',
+  '双手',
+  '雙手',
+  'strongly ',
+  'totally ',
+  'completely ',
+  'absolutely ',
+  'fully ',
+  'really ',
+  'very much ',
+  'wholeheartedly ',
+].sort((a, b) => b.length - a.length);
 const NUMBER_PREFIXES = ['选择', '選擇', '我选', '我選', '选', '選', '第', 'option ', 'choice ', 'number '];
 
 const HAN_DIGIT = '[一壹二贰貳三叁參四肆五伍六陆陸七柒八捌九玖]';
@@ -193,7 +234,7 @@ function standaloneEnd(s: string, pos: number): number | undefined {
 function entryEnd(s: string, entry: Entry, pos: number): number | undefined {
   let end = pos + entry.word.length;
   if (isLatinLetter(entry.word.at(-1))) {
-    return /[a-z0-9'’]/.test(s[end] ?? '') ? undefined : (standaloneEnd(s, end) ?? end);
+    return /[a-z0-9']/.test(s[end] ?? '') ? undefined : (standaloneEnd(s, end) ?? end);
   }
   // Said twice or thrice for emphasis: "好好好", "对对对", "支持支持".
   while (s.startsWith(entry.word, end)) end += entry.word.length;
@@ -236,16 +277,20 @@ function hanNumberMatch(s: string, pos: number): Match | undefined {
   return { token: { kind: 'number', value }, end };
 }
 
+/** What came just before `pos`, which narrows the words that may answer there. */
+type Lead = 'start' | 'prefix' | 'intensifier';
+
 /**
- * The longest answer word at `pos` whose boundaries hold, if any. `afterPrefix` leaves out numbers
- * and one-syllable words, which after "我" mean something else ("我是…", "我好…").
+ * The longest answer word at `pos` whose boundaries hold, if any. After an answer prefix, numbers
+ * and one-syllable words are left out, which after "我" mean something else ("我是…", "我好…"); after
+ * an intensifier, every weak word is ("非常好" praises, it does not answer).
  */
-function matchToken(s: string, pos: number, afterPrefix = false): Match | undefined {
+function matchToken(s: string, pos: number, lead: Lead = 'start'): Match | undefined {
   let best: { match: Match; length: number } | undefined;
   const consider = (match: Match | undefined, length: number) => {
     if (match && (!best || length > best.length)) best = { match, length };
   };
-  if (!afterPrefix) {
+  if (lead === 'start') {
     const digits = digitsMatch(s, pos);
     consider(digits, digits ? digits.end - pos : 0);
     const han = hanNumberMatch(s, pos);
@@ -253,7 +298,9 @@ function matchToken(s: string, pos: number, afterPrefix = false): Match | undefi
   }
   for (const entry of LEXICON_BY_FIRST.get(s[pos] ?? '') ?? NO_ENTRIES) {
     if (best && entry.word.length <= best.length) break;
-    if (afterPrefix && (entry.token.kind === 'number' || (entry.weak && entry.word.length === 1))) continue;
+    if (lead !== 'start' && entry.token.kind === 'number') continue;
+    if (lead === 'prefix' && entry.weak && entry.word.length === 1) continue;
+    if (lead === 'intensifier' && entry.weak) continue;
     if (!s.startsWith(entry.word, pos)) continue;
     const end = entryEnd(s, entry, pos);
     if (end !== undefined) consider({ token: entry.token, end }, entry.word.length);
@@ -261,8 +308,26 @@ function matchToken(s: string, pos: number, afterPrefix = false): Match | undefi
   return best?.match;
 }
 
+/** A stance after one or more intensifiers ("非常同意", "非常非常支持", "strongly disagree"). */
+function matchIntensified(s: string, pos: number): Match | undefined {
+  let at = pos;
+  for (;;) {
+    const adverb = STANCE_INTENSIFIERS.find((a) => s.startsWith(a, at));
+    if (adverb === undefined) break;
+    at = skipSeparators(s, at + adverb.length);
+  }
+  if (at === pos) return undefined;
+  const m = matchToken(s, at, 'intensifier');
+  return m?.token.kind === 'stance' ? m : undefined;
+}
+
+/** An answer word straight at `pos`, or a stance made stronger by the adverbs before it. */
+function matchAt(s: string, pos: number): Match | undefined {
+  return matchToken(s, pos) ?? matchIntensified(s, pos);
+}
+
 function matchAnswer(s: string, pos: number): Match | undefined {
-  const direct = matchToken(s, pos);
+  const direct = matchAt(s, pos);
   if (direct) return direct;
   for (const prefix of NUMBER_PREFIXES) {
     if (!s.startsWith(prefix, pos)) continue;
@@ -271,7 +336,8 @@ function matchAnswer(s: string, pos: number): Match | undefined {
   }
   for (const prefix of ANSWER_PREFIXES) {
     if (!s.startsWith(prefix, pos)) continue;
-    const m = matchToken(s, skipSeparators(s, pos + prefix.length), true);
+    const at = skipSeparators(s, pos + prefix.length);
+    const m = matchToken(s, at, 'prefix') ?? matchIntensified(s, at);
     if (m) return m;
   }
   return undefined;
@@ -297,7 +363,7 @@ function consumeRepeats(
   let end = pos;
   for (;;) {
     const at = skipConnector(s, skipSeparators(s, end));
-    const next = matchToken(s, at);
+    const next = matchAt(s, at);
     const value = next && keyOf(next);
     if (next === undefined || value === undefined) return { end, conflict: false };
     if (value !== first) return { end, conflict: true };
@@ -329,9 +395,9 @@ function topicStanceOf(m: Match): Side | undefined {
 }
 
 /**
- * The reply twice over: `norm` (NFKC, ASCII lower-cased, whitespace collapsed) is what is matched,
- * `original` is what the resident wrote, so the words they added keep their own punctuation
- * ("太吵了！", not "太吵了!"). `originalAt[i]` is where `norm[i]` came from.
+ * The reply twice over: `norm` (NFKC, ASCII lower-cased, apostrophes straightened, whitespace
+ * collapsed) is what is matched, `original` is what the resident wrote, so the words they added keep
+ * their own punctuation ("太吵了！", not "太吵了!"). `originalAt[i]` is where `norm[i]` came from.
  */
 interface Reply {
   original: string;
@@ -346,7 +412,8 @@ function readReply(text: string): Reply {
   let at = 0;
   for (const c of original) {
     const n = c.normalize('NFKC');
-    const mapped = /^\s+$/u.test(n) ? ' ' : asciiLower(n);
+    // Phones type the curly apostrophe ("don’t agree"); the answer words have the straight one.
+    const mapped = /^\s+$/u.test(n) ? ' ' : n === '’' ? "'" : asciiLower(n);
     if (mapped !== ' ' || (norm !== '' && !norm.endsWith(' '))) {
       norm += mapped;
       for (let k = 0; k < mapped.length; k++) originalAt.push(at);
@@ -384,7 +451,7 @@ function interpretTopic(
   let stance = before;
   let end = topic.end;
   const at = skipSeparators(s, end);
-  const m = matchToken(s, at);
+  const m = matchAt(s, at);
   const after = m && topicStanceOf(m);
   if (m && after) {
     if (stance !== undefined && stance !== after) return { type: 'ambiguous', reason: 'conflicting_stance' };

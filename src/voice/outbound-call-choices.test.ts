@@ -55,8 +55,33 @@ describe('what a caller’s keys or words answer', () => {
     expect(stanceOf('2')).toBe('oppose');
     expect(stanceOf('我支持。')).toBe('support');
     expect(stanceOf('不同意')).toBe('oppose');
+    for (const hedged of [
+      '不太同意',
+      '我不是很支持。',
+      '唔係好同意囉',
+      "I don't really agree.",
+      'I’m not in favour',
+      '坚决反对',
+      '完全不同意',
+      'I strongly disagree.',
+    ]) {
+      expect(stanceOf(hedged), hedged).toBe('oppose');
+    }
+    for (const agreeing of [
+      '同意',
+      '我同意',
+      'agree',
+      'I agree',
+      '非常同意',
+      '我坚决支持',
+      'Strongly agree.',
+    ]) {
+      expect(stanceOf(agreeing), agreeing).toBe('support');
+    }
     expect(stanceOf('3')).toBeUndefined();
     expect(stanceOf('再说吧')).toBeUndefined();
+    expect(stanceOf("I don't disagree")).toBeUndefined();
+    expect(stanceOf('很好')).toBeUndefined();
   });
 
   it('reads whether a record read back is right', () => {

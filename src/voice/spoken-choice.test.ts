@@ -62,6 +62,106 @@ describe('matchOption with the words SMS replies use', () => {
     },
   );
 
+  // What the phone line offers, support words included: each hedge holds one of them ("同意",
+  // "赞同", "agree", "in favour"), which the longest-word rule must not let win.
+  const offered = [
+    {
+      value: 'support',
+      key: '1',
+      words: wordList('支持,同意,赞成,赞同,贊成,贊同,support,agree,in favour,in favor'),
+    },
+    { value: 'oppose', key: '2', words: wordList('反对,不同意,唔同意,oppose,against,disagree,object') },
+  ] as const;
+
+  it.each([
+    '不太同意',
+    '不太支持',
+    '不大同意',
+    '不怎么同意',
+    '不怎麼同意',
+    '不是很同意',
+    '不是很支持',
+    '不太赞成',
+    '不太贊成',
+    '不赞同',
+    '不太赞同',
+    '唔係好同意',
+    '唔太同意',
+    '唔係好支持',
+    'not really agree',
+    "don't agree",
+    'do not agree',
+    "don't support",
+    'not support',
+    'not in favour',
+    'not in favor',
+    "I don't really agree.",
+    'I don’t agree.',
+    'Um, I do not support it.',
+    "I'm not in favour.",
+    '我不太同意。',
+    '嗯，我不是很支持',
+    '唔係好同意囉',
+  ])('reads the hedged no %j as opposition', (speech) => {
+    expect(matchOption({ speech }, offered)).toBe('oppose');
+    expect(matchOption({ speech }, stances)).toBe('oppose');
+  });
+
+  it.each([
+    '同意',
+    '我同意',
+    '非常同意',
+    '很支持',
+    '我好支持',
+    'agree',
+    'I agree',
+    "I'm in favour.",
+    "I couldn't agree more.",
+  ])('still reads %j as support', (speech) => {
+    expect(matchOption({ speech }, offered)).toBe('support');
+  });
+
+  it.each([
+    ['非常同意', 'support'],
+    ['完全同意', 'support'],
+    ['我坚决支持', 'support'],
+    ['雙手贊成', 'support'],
+    ['好支持呀', 'support'],
+    ['Strongly agree.', 'support'],
+    ['I fully support it.', 'support'],
+    ['in favor', 'support'],
+    ['坚决反对', 'oppose'],
+    ['完全不同意', 'oppose'],
+    ['非常不同意', 'oppose'],
+    ['好反對', 'oppose'],
+    ['極之反對', 'oppose'],
+    ['Strongly disagree.', 'oppose'],
+    ['totally disagree', 'oppose'],
+    ['disagree', 'oppose'],
+    ["I'm not really in favour.", 'oppose'],
+  ] as const)('reads the intensified %j as the stance it stresses', (speech, expected) => {
+    expect(matchOption({ speech }, offered)).toBe(expected);
+    expect(matchOption({ speech }, stances)).toBe(expected);
+  });
+
+  it.each([
+    "I don't disagree.",
+    'I don’t disagree',
+    'I do not disagree',
+    "I'm not against it.",
+    '我不反对',
+    '唔反對',
+    '很好',
+  ])('reads the double negative or remark %j as no stance', (speech) => {
+    expect(matchOption({ speech }, offered)).toBeUndefined();
+    expect(matchOption({ speech }, stances)).toBeUndefined();
+  });
+
+  it('keeps double negatives to questions about a stance', () => {
+    const offer = [{ value: 'callback', key: '1', words: ['against'] }] as const;
+    expect(matchOption({ speech: 'not against' }, offer)).toBe('callback');
+  });
+
   const levels = [
     { value: 'very_satisfied', key: '1', words: [] },
     { value: 'satisfied', key: '2', words: [] },
@@ -80,6 +180,9 @@ describe('matchOption with the words SMS replies use', () => {
     ['不是很满意', 'dissatisfied'],
     ['Not very satisfied', 'dissatisfied'],
     ['我很不满意', 'very_dissatisfied'],
+    ['很不滿意', 'very_dissatisfied'],
+    ['满意', 'satisfied'],
+    ['非常同意', undefined],
     ['好唔滿意', 'very_dissatisfied'],
     ['一般人都这么说', undefined],
     ['四', 'dissatisfied'],

@@ -5,6 +5,7 @@
  */
 import {
   type AnswerWords,
+  DOUBLE_NEGATIVES,
   HAN_DIGITS,
   SATISFACTION_WORDS,
   SENTENCE_PARTICLES,
@@ -117,6 +118,8 @@ const ANSWER_WORDS = new Map<string, { strong: ExpectedWord[]; weak: ExpectedWor
   ),
 );
 
+const DOUBLE_NEGATIVE_WORDS = DOUBLE_NEGATIVES.map(expectedWord);
+
 /**
  * The option a caller chose: by key first, then by the longest expected word heard (so "不同意" is
  * not read as "同意"). Undefined when nothing matches or two options match equally well.
@@ -129,12 +132,17 @@ export function matchOption<V extends string>(
   const speech = input.speech ?? '';
   const heard = utterance(speech);
   if (!heard.compact) return undefined;
-  let best: { value: V; length: number; tie: boolean } | undefined;
-  const consider = (value: V, word: ExpectedWord) => {
+  // An undefined value is a double negative: heard whole, it outweighs the stance word inside it
+  // and, being the longest word, leaves the answer open rather than read as a no.
+  let best: { value: V | undefined; length: number; tie: boolean } | undefined;
+  const consider = (value: V | undefined, word: ExpectedWord) => {
     const length = word.compact.length;
     if (!best || length > best.length) best = { value, length, tie: false };
     else if (length === best.length && best.value !== value) best.tie = true;
   };
+  if (options.some((o) => Object.hasOwn(STANCE_WORDS, o.value))) {
+    for (const word of DOUBLE_NEGATIVE_WORDS) if (isSaid(word, heard)) consider(undefined, word);
+  }
   for (const option of options) {
     for (const word of option.words.map(expectedWord)) if (isSaid(word, heard)) consider(option.value, word);
     const shared = ANSWER_WORDS.get(option.value);
