@@ -1,6 +1,7 @@
+import { Hono } from 'hono';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { firstParam, formParams, isSignedByTwilio, signedUrl } from './twilio-form.ts';
+import { firstParam, formParams, isSignedByTwilio, readSignedForm, signedUrl } from './twilio-form.ts';
 
 const TOKEN = 'twilio-form-test-token';
 const URL_AS_CONFIGURED = 'https://hall.example.org/channels/sms/inbound';
@@ -55,5 +56,54 @@ describe('isSignedByTwilio', () => {
     expect(isSignedByTwilio(TOKEN, `${signature}=`, URL_AS_CONFIGURED, PARAMS)).toBe(false);
     expect(isSignedByTwilio(TOKEN, '签名'.repeat(7), URL_AS_CONFIGURED, PARAMS)).toBe(false);
     expect(isSignedByTwilio(TOKEN, '', URL_AS_CONFIGURED, PARAMS)).toBe(false);
+  });
+});
+
+describe('readSignedForm', () => {
+  const app = new Hono();
+  app.post('/hook', async (c) => {
+    const form = await readSignedForm(c, {
+      maxBytes: 200,
+      publicBaseUrl: 'https://hall.example.org',
+      path: '/hook',
+      authToken: TOKEN,
+    });
+    return c.json(form);
+  });
+  const post = (body: string, headers: Record<string, string>) =>
+    app.request('http://10.0.0.5:3000/hook?d=7', { method: 'POST', body, headers });
+  const signed = (params: Record<string, string>) =>
+    twilio.getExpectedTwilioSignature(TOKEN, 'https://hall.example.org/hook?d=7', params);
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+
+  it('returns the parameters of a form signed for the public URL and the query the request came with', async () => {
+    const res = await post(new URLSearchParams(PARAMS).toString(), {
+      ...FORM,
+      'x-twilio-signature': signed(PARAMS),
+    });
+    expect(await res.json()).toEqual({ ok: true, params: PARAMS });
+  });
+
+  it('refuses what is not a form, what is too large and what Twilio did not sign, saying which', async () => {
+    const body = new URLSearchParams(PARAMS).toString();
+    const json = { 'content-type': 'application/json', 'x-twilio-signature': signed(PARAMS) };
+    expect(await (await post(body, json)).json()).toEqual({
+      ok: false,
+      refusal: 'not_form',
+      hasSignature: true,
+    });
+    const big = { ...PARAMS, Body: '长'.repeat(80) };
+    const tooLarge = await post(new URLSearchParams(big).toString(), {
+      ...FORM,
+      'x-twilio-signature': signed(big),
+    });
+    expect(await tooLarge.json()).toEqual({ ok: false, refusal: 'too_large', hasSignature: true });
+    expect(await (await post(body, FORM)).json()).toEqual({
+      ok: false,
+      refusal: 'unsigned',
+      hasSignature: false,
+    });
+    const forged = await post(body, { ...FORM, 'x-twilio-signature': signed({ ...PARAMS, Body: '2' }) });
+    expect(await forged.json()).toEqual({ ok: false, refusal: 'unsigned', hasSignature: true });
   });
 });

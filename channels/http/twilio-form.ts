@@ -4,6 +4,7 @@
  * a request is verified the same way wherever it arrives.
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
 import twilio from 'twilio';
 
 /** Form parameters as Twilio signs them: a repeated name keeps all its values. */
@@ -49,4 +50,43 @@ export function isSignedByTwilio(
   const given = Buffer.from(signature);
   if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
   return twilio.validateRequest(authToken, signature, url, params);
+}
+
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
+/** Why a webhook request was not read: not a form, larger than allowed, or not signed by Twilio. */
+export type FormRefusal = 'not_form' | 'too_large' | 'unsigned';
+
+export type SignedForm =
+  | { ok: true; params: TwilioParams }
+  | { ok: false; refusal: FormRefusal; hasSignature: boolean };
+
+export interface SignedFormOptions {
+  /** Largest body accepted, counted as it arrived (a declared length is checked before reading). */
+  maxBytes: number;
+  publicBaseUrl: string;
+  /** The path Twilio was given for this webhook. */
+  path: string;
+  /** Without an auth token nothing can be verified, so every request is refused. */
+  authToken: string | undefined;
+}
+
+/**
+ * Reads a Twilio webhook's form: form-encoded, no larger than allowed, and signed by Twilio over the
+ * public URL. Each channel answers a refusal in its own words; none of them acts on what it refused.
+ */
+export async function readSignedForm(c: Context, options: SignedFormOptions): Promise<SignedForm> {
+  const signature = c.req.header('x-twilio-signature');
+  const hasSignature = Boolean(signature);
+  if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {
+    return { ok: false, refusal: 'not_form', hasSignature };
+  }
+  const body = await c.req.text();
+  if (Buffer.byteLength(body) > options.maxBytes) return { ok: false, refusal: 'too_large', hasSignature };
+  const params = formParams(body);
+  const url = signedUrl(options.publicBaseUrl, options.path, c.req.url);
+  if (!options.authToken || !signature || !isSignedByTwilio(options.authToken, signature, url, params)) {
+    return { ok: false, refusal: 'unsigned', hasSignature };
+  }
+  return { ok: true, params };
 }

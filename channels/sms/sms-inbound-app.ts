@@ -17,7 +17,7 @@ import {
 } from '../../src/conversations/handle-sms-reply.ts';
 import { coalesceCalls } from '../../src/core/coalesce-calls.ts';
 import type { Ctx } from '../../src/core/context.ts';
-import { firstParam, formParams, isSignedByTwilio, signedUrl } from '../http/twilio-form.ts';
+import { firstParam, readSignedForm } from '../http/twilio-form.ts';
 
 export const SMS_INBOUND_PATH = '/channels/sms/inbound';
 
@@ -95,25 +95,24 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
     },
     async (c) => {
       const requestId = c.get('requestId');
-      const contentType = c.req.header('content-type') ?? '';
-      if (!/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType)) {
-        return refuse(c, 400, 'malformed_request', t('sms:inbound.error.notForm'));
-      }
-      const body = await c.req.text();
-      // The declared length was checked before reading; this checks what actually arrived.
-      if (Buffer.byteLength(body) > MAX_INBOUND_BODY_BYTES) return tooLarge(c);
-      const params = formParams(body);
-
-      const authToken = deps.config.twilio?.authToken;
-      const signature = c.req.header('x-twilio-signature');
-      const url = signedUrl(deps.config.publicBaseUrl, SMS_INBOUND_PATH, c.req.url);
-      if (!authToken || !signature || !isSignedByTwilio(authToken, signature, url, params)) {
+      const form = await readSignedForm(c, {
+        maxBytes: MAX_INBOUND_BODY_BYTES,
+        publicBaseUrl: deps.config.publicBaseUrl,
+        path: SMS_INBOUND_PATH,
+        authToken: deps.config.twilio?.authToken,
+      });
+      if (!form.ok) {
+        if (form.refusal === 'not_form') {
+          return refuse(c, 400, 'malformed_request', t('sms:inbound.error.notForm'));
+        }
+        if (form.refusal === 'too_large') return tooLarge(c);
         batchCtx.log.warn(
-          { requestId, hasSignature: Boolean(signature), configured: Boolean(authToken) },
+          { requestId, hasSignature: form.hasSignature, configured: Boolean(deps.config.twilio?.authToken) },
           'inbound sms refused: signature missing or invalid',
         );
         return refuse(c, 403, 'forbidden', t('sms:inbound.error.forbidden'));
       }
+      const { params } = form;
 
       const messageSid = firstParam(params.MessageSid);
       const from = firstParam(params.From)?.trim();

@@ -11,7 +11,7 @@ import type { AppDeps } from '../../src/app-deps.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import type { DeliveryStatus } from '../../src/db/schema.ts';
 import { recordDeliveryStatus } from '../../src/outreach/record-delivery-status.ts';
-import { firstParam, formParams, isSignedByTwilio, signedUrl } from '../http/twilio-form.ts';
+import { firstParam, readSignedForm } from '../http/twilio-form.ts';
 import { DELIVERY_ID_PARAM, SMS_STATUS_PATH } from './twilio-sms-sender.ts';
 
 /** Larger than any real callback by far; anything bigger is not Twilio. */
@@ -56,24 +56,22 @@ export function createSmsStatusApp(deps: StatusDeps): Hono<AppEnv> {
     bodyLimit({ maxSize: MAX_STATUS_BODY_BYTES, onError: (c) => refuse(c, 413, 'payload_too_large') }),
     async (c) => {
       const log = deps.log.child({ requestId: c.get('requestId'), component: 'sms-status' });
-      const contentType = c.req.header('content-type') ?? '';
-      if (!/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType)) {
-        return refuse(c, 400, 'malformed_request', 'content-type');
-      }
-      const body = await c.req.text();
-      if (Buffer.byteLength(body) > MAX_STATUS_BODY_BYTES) return refuse(c, 413, 'payload_too_large');
-      const params = formParams(body);
-
-      const authToken = deps.config.twilio?.authToken;
-      const signature = c.req.header('x-twilio-signature');
-      const url = signedUrl(deps.config.publicBaseUrl, SMS_STATUS_PATH, c.req.url);
-      if (!authToken || !signature || !isSignedByTwilio(authToken, signature, url, params)) {
+      const form = await readSignedForm(c, {
+        maxBytes: MAX_STATUS_BODY_BYTES,
+        publicBaseUrl: deps.config.publicBaseUrl,
+        path: SMS_STATUS_PATH,
+        authToken: deps.config.twilio?.authToken,
+      });
+      if (!form.ok) {
+        if (form.refusal === 'not_form') return refuse(c, 400, 'malformed_request', 'content-type');
+        if (form.refusal === 'too_large') return refuse(c, 413, 'payload_too_large');
         log.warn(
-          { hasSignature: Boolean(signature), configured: Boolean(authToken) },
+          { hasSignature: form.hasSignature, configured: Boolean(deps.config.twilio?.authToken) },
           'sms status callback refused: signature missing or invalid',
         );
         return refuse(c, 403, 'forbidden');
       }
+      const { params } = form;
 
       const twilioStatus = firstParam(params.MessageStatus) ?? firstParam(params.SmsStatus);
       if (!twilioStatus) return refuse(c, 400, 'malformed_request', 'MessageStatus');

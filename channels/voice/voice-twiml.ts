@@ -12,7 +12,7 @@ import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import type { AppEnv } from '../../src/app.ts';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { Locale } from '../../src/db/schema.ts';
-import { formParams, isSignedByTwilio, signedUrl, type TwilioParams } from '../http/twilio-form.ts';
+import { readSignedForm, type TwilioParams } from '../http/twilio-form.ts';
 
 export const VOICE_PATH_PREFIX = '/channels/voice';
 /** The "reach a person" step of the phone line; any voice flow may redirect there. */
@@ -152,7 +152,7 @@ export function twimlReply<E extends AppEnv>(c: Context<E>, response: VoiceRespo
   return c.body(response.toString(), 200, { 'Content-Type': 'text/xml; charset=utf-8' });
 }
 
-export { formParams, type TwilioParams };
+export type { TwilioParams };
 
 export type VoiceEnv = AppEnv & { Variables: { twilioParams: TwilioParams } };
 
@@ -177,26 +177,28 @@ export function verifyTwilioWebhook(deps: VerifyDeps): MiddlewareHandler<VoiceEn
   const refuse = (c: Context<VoiceEnv>, status: 400 | 403 | 413, code: string, message: string) =>
     c.json({ error: { code, message, requestId: c.get('requestId') ?? '' } }, status);
   const verify: MiddlewareHandler<VoiceEnv> = async (c, next) => {
-    const contentType = c.req.header('content-type') ?? '';
-    if (!/^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(contentType)) {
-      return refuse(c, 400, 'malformed_request', t('voice:webhook.notForm'));
-    }
-    const body = await c.req.text();
-    // The declared length was checked before reading; this checks what actually arrived.
-    if (Buffer.byteLength(body) > MAX_VOICE_BODY_BYTES) {
-      return refuse(c, 413, 'payload_too_large', t('voice:webhook.tooLarge'));
-    }
-    const params = formParams(body);
-    const authToken = deps.config.twilio?.authToken;
-    const signature = c.req.header('x-twilio-signature');
-    const url = signedUrl(deps.config.publicBaseUrl, new URL(c.req.url).pathname, c.req.url);
-    if (!authToken || !signature || !isSignedByTwilio(authToken, signature, url, params)) {
+    const form = await readSignedForm(c, {
+      maxBytes: MAX_VOICE_BODY_BYTES,
+      publicBaseUrl: deps.config.publicBaseUrl,
+      path: new URL(c.req.url).pathname,
+      authToken: deps.config.twilio?.authToken,
+    });
+    if (!form.ok) {
+      if (form.refusal === 'not_form') return refuse(c, 400, 'malformed_request', t('voice:webhook.notForm'));
+      if (form.refusal === 'too_large') {
+        return refuse(c, 413, 'payload_too_large', t('voice:webhook.tooLarge'));
+      }
       deps.log.warn(
-        { requestId: c.get('requestId'), hasSignature: Boolean(signature), configured: Boolean(authToken) },
+        {
+          requestId: c.get('requestId'),
+          hasSignature: form.hasSignature,
+          configured: Boolean(deps.config.twilio?.authToken),
+        },
         'voice webhook refused: signature missing or invalid',
       );
       return refuse(c, 403, 'forbidden', t('voice:webhook.forbidden'));
     }
+    const { params } = form;
     c.set('twilioParams', params);
     await next();
   };
