@@ -154,6 +154,26 @@ describe('resolveReply: a pending survey question', () => {
     ['滿意', 'satisfied'],
     ['很不满意', 'very_dissatisfied'],
     ['satisfied', 'satisfied'],
+    // Degree adverbs set the level, and Cantonese answers count like Mandarin ones.
+    ['完全满意', 'very_satisfied'],
+    ['十二分滿意', 'very_satisfied'],
+    ['百分百满意', 'very_satisfied'],
+    ['还满意', 'satisfied'],
+    ['還滿意', 'satisfied'],
+    ['麻麻地', 'basically_satisfied'],
+    ['麻麻哋', 'basically_satisfied'],
+    ['过得去', 'basically_satisfied'],
+    ['不怎么满意', 'dissatisfied'],
+    ['有点不满意', 'dissatisfied'],
+    ['有些不满意', 'dissatisfied'],
+    ['比較不滿意', 'dissatisfied'],
+    ['唔係好滿意', 'dissatisfied'],
+    ['不大满意', 'dissatisfied'],
+    ['完全不满意', 'very_dissatisfied'],
+    ['十分不满意', 'very_dissatisfied'],
+    ['特別不滿意', 'very_dissatisfied'],
+    ['非常之不满意', 'very_dissatisfied'],
+    ['極之不滿意', 'very_dissatisfied'],
   ])('takes %j as %s and asks the next question', (text, choice) => {
     const r = resolve(text, onQuestion(1));
     expect(r.meaning).toBe('survey_answer');
@@ -230,6 +250,15 @@ describe('resolveReply: a pending survey question', () => {
       meaning: 'kept_unclear',
       reply: { messageKey: 'sms:reply.kept' },
       effect: { type: 'none' },
+    });
+  });
+
+  it('keeps the words after an adverbial answer with the answer', () => {
+    const r = resolve('有点不满意，噪音太大', onQuestion(1));
+    expect(r).toMatchObject({
+      meaning: 'survey_answer',
+      intake: { declaredKind: 'survey_answer', choice: 'dissatisfied', text: '有点不满意，噪音太大' },
+      effect: { type: 'advance', toQuestionId: question(2, 'yes_no').id },
     });
   });
 
@@ -318,17 +347,26 @@ describe('resolveReply: keywords and topic codes win over any context', () => {
 });
 
 describe('resolveReply: with no context', () => {
-  it.each(['1', '１', '0', '满意', '很不满意', '👍', '1 2'])(
-    'keeps %j unclassified and answers with help',
-    (text) => {
-      expect(resolve(text, undefined)).toEqual({
-        meaning: 'no_context',
-        intake: { declaredKind: 'unclassified', text },
-        effect: { type: 'none' },
-        reply: { messageKey: 'sms:help.menu', params: { helpPhone: '12345' } },
-      });
-    },
-  );
+  it.each([
+    '1',
+    '１',
+    '0',
+    '满意',
+    '很不满意',
+    '完全满意',
+    '麻麻地',
+    '有点不满意',
+    '完全不满意',
+    '👍',
+    '1 2',
+  ])('keeps %j unclassified and answers with help', (text) => {
+    expect(resolve(text, undefined)).toEqual({
+      meaning: 'no_context',
+      intake: { declaredKind: 'unclassified', text },
+      effect: { type: 'none' },
+      reply: { messageKey: 'sms:help.menu', params: { helpPhone: '12345' } },
+    });
+  });
 
   it('asks for a topic code when a stance comes without one', () => {
     expect(resolve('反对', undefined)).toMatchObject({

@@ -186,6 +186,18 @@ describe('matchOption with the words SMS replies use', () => {
     ['好唔滿意', 'very_dissatisfied'],
     ['一般人都这么说', undefined],
     ['四', 'dissatisfied'],
+    // A degree adverb sets the level, however much of the word inside it is a word of another level.
+    ['我完全满意', 'very_satisfied'],
+    ['百分百滿意', 'very_satisfied'],
+    ['还满意吧', 'satisfied'],
+    ['麻麻哋啦', 'basically_satisfied'],
+    ['不怎么满意', 'dissatisfied'],
+    ['唔係好滿意', 'dissatisfied'],
+    ['唔太滿意', 'dissatisfied'],
+    ['不是太满意', 'dissatisfied'],
+    ['有点不满意', 'dissatisfied'],
+    ['完全不满意', 'very_dissatisfied'],
+    ['極之不滿意', 'very_dissatisfied'],
   ])('%s → %s', (speech, expected) => {
     expect(matchOption({ speech }, levels)).toBe(expected);
   });
