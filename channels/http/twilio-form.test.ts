@@ -62,12 +62,11 @@ describe('isSignedByTwilio', () => {
 describe('readSignedForm', () => {
   const app = new Hono();
   app.post('/hook', async (c) => {
-    const form = await readSignedForm(c, {
-      maxBytes: 200,
-      publicBaseUrl: 'https://hall.example.org',
-      path: '/hook',
-      authToken: TOKEN,
-    });
+    const form = await readSignedForm(
+      c,
+      { publicBaseUrl: 'https://hall.example.org', twilio: { authToken: TOKEN } },
+      { path: '/hook', maxBytes: 200 },
+    );
     return c.json(form);
   });
   const post = (body: string, headers: Record<string, string>) =>
@@ -91,19 +90,55 @@ describe('readSignedForm', () => {
       ok: false,
       refusal: 'not_form',
       hasSignature: true,
+      configured: true,
     });
     const big = { ...PARAMS, Body: '长'.repeat(80) };
     const tooLarge = await post(new URLSearchParams(big).toString(), {
       ...FORM,
       'x-twilio-signature': signed(big),
     });
-    expect(await tooLarge.json()).toEqual({ ok: false, refusal: 'too_large', hasSignature: true });
+    expect(await tooLarge.json()).toEqual({
+      ok: false,
+      refusal: 'too_large',
+      hasSignature: true,
+      configured: true,
+    });
     expect(await (await post(body, FORM)).json()).toEqual({
       ok: false,
       refusal: 'unsigned',
       hasSignature: false,
+      configured: true,
     });
     const forged = await post(body, { ...FORM, 'x-twilio-signature': signed({ ...PARAMS, Body: '2' }) });
-    expect(await forged.json()).toEqual({ ok: false, refusal: 'unsigned', hasSignature: true });
+    expect(await forged.json()).toEqual({
+      ok: false,
+      refusal: 'unsigned',
+      hasSignature: true,
+      configured: true,
+    });
+  });
+
+  it('refuses even a correctly signed form when no auth token is configured', async () => {
+    const bare = new Hono();
+    bare.post('/hook', async (c) =>
+      c.json(
+        await readSignedForm(
+          c,
+          { publicBaseUrl: 'https://hall.example.org' },
+          { path: '/hook', maxBytes: 200 },
+        ),
+      ),
+    );
+    const res = await bare.request('http://10.0.0.5:3000/hook?d=7', {
+      method: 'POST',
+      body: new URLSearchParams(PARAMS).toString(),
+      headers: { ...FORM, 'x-twilio-signature': signed(PARAMS) },
+    });
+    expect(await res.json()).toEqual({
+      ok: false,
+      refusal: 'unsigned',
+      hasSignature: true,
+      configured: false,
+    });
   });
 });

@@ -59,34 +59,47 @@ export type FormRefusal = 'not_form' | 'too_large' | 'unsigned';
 
 export type SignedForm =
   | { ok: true; params: TwilioParams }
-  | { ok: false; refusal: FormRefusal; hasSignature: boolean };
+  | { ok: false; refusal: FormRefusal; hasSignature: boolean; configured: boolean };
 
-export interface SignedFormOptions {
-  /** Largest body accepted, counted as it arrived (a declared length is checked before reading). */
-  maxBytes: number;
+/** What of the configuration a signature is checked against (the application's `Config` fits). */
+export interface SigningConfig {
   publicBaseUrl: string;
+  twilio?: { authToken: string } | undefined;
+}
+
+/** Where the webhook is and how large its requests may be. */
+export interface Webhook {
   /** The path Twilio was given for this webhook. */
   path: string;
-  /** Without an auth token nothing can be verified, so every request is refused. */
-  authToken: string | undefined;
+  /** Largest body accepted, counted as it arrived (a declared length is checked before reading). */
+  maxBytes: number;
 }
 
 /**
  * Reads a Twilio webhook's form: form-encoded, no larger than allowed, and signed by Twilio over the
- * public URL. Each channel answers a refusal in its own words; none of them acts on what it refused.
+ * public URL. Without an auth token nothing can be verified, so every request is refused. Each channel
+ * answers a refusal in its own words; none of them acts on what it refused.
  */
-export async function readSignedForm(c: Context, options: SignedFormOptions): Promise<SignedForm> {
+export async function readSignedForm(
+  c: Context,
+  config: SigningConfig,
+  webhook: Webhook,
+): Promise<SignedForm> {
   const signature = c.req.header('x-twilio-signature');
-  const hasSignature = Boolean(signature);
-  if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {
-    return { ok: false, refusal: 'not_form', hasSignature };
-  }
+  const authToken = config.twilio?.authToken;
+  const refused = (refusal: FormRefusal): SignedForm => ({
+    ok: false,
+    refusal,
+    hasSignature: Boolean(signature),
+    configured: Boolean(authToken),
+  });
+  if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) return refused('not_form');
   const body = await c.req.text();
-  if (Buffer.byteLength(body) > options.maxBytes) return { ok: false, refusal: 'too_large', hasSignature };
+  if (Buffer.byteLength(body) > webhook.maxBytes) return refused('too_large');
   const params = formParams(body);
-  const url = signedUrl(options.publicBaseUrl, options.path, c.req.url);
-  if (!options.authToken || !signature || !isSignedByTwilio(options.authToken, signature, url, params)) {
-    return { ok: false, refusal: 'unsigned', hasSignature };
+  const url = signedUrl(config.publicBaseUrl, webhook.path, c.req.url);
+  if (!authToken || !signature || !isSignedByTwilio(authToken, signature, url, params)) {
+    return refused('unsigned');
   }
   return { ok: true, params };
 }

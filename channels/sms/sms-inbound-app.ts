@@ -95,11 +95,9 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
     },
     async (c) => {
       const requestId = c.get('requestId');
-      const form = await readSignedForm(c, {
-        maxBytes: MAX_INBOUND_BODY_BYTES,
-        publicBaseUrl: deps.config.publicBaseUrl,
+      const form = await readSignedForm(c, deps.config, {
         path: SMS_INBOUND_PATH,
-        authToken: deps.config.twilio?.authToken,
+        maxBytes: MAX_INBOUND_BODY_BYTES,
       });
       if (!form.ok) {
         if (form.refusal === 'not_form') {
@@ -107,7 +105,7 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
         }
         if (form.refusal === 'too_large') return tooLarge(c);
         batchCtx.log.warn(
-          { requestId, hasSignature: form.hasSignature, configured: Boolean(deps.config.twilio?.authToken) },
+          { requestId, hasSignature: form.hasSignature, configured: form.configured },
           'inbound sms refused: signature missing or invalid',
         );
         return refuse(c, 403, 'forbidden', t('sms:inbound.error.forbidden'));

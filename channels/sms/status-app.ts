@@ -56,17 +56,15 @@ export function createSmsStatusApp(deps: StatusDeps): Hono<AppEnv> {
     bodyLimit({ maxSize: MAX_STATUS_BODY_BYTES, onError: (c) => refuse(c, 413, 'payload_too_large') }),
     async (c) => {
       const log = deps.log.child({ requestId: c.get('requestId'), component: 'sms-status' });
-      const form = await readSignedForm(c, {
-        maxBytes: MAX_STATUS_BODY_BYTES,
-        publicBaseUrl: deps.config.publicBaseUrl,
+      const form = await readSignedForm(c, deps.config, {
         path: SMS_STATUS_PATH,
-        authToken: deps.config.twilio?.authToken,
+        maxBytes: MAX_STATUS_BODY_BYTES,
       });
       if (!form.ok) {
         if (form.refusal === 'not_form') return refuse(c, 400, 'malformed_request', 'content-type');
         if (form.refusal === 'too_large') return refuse(c, 413, 'payload_too_large');
         log.warn(
-          { hasSignature: form.hasSignature, configured: Boolean(deps.config.twilio?.authToken) },
+          { hasSignature: form.hasSignature, configured: form.configured },
           'sms status callback refused: signature missing or invalid',
         );
         return refuse(c, 403, 'forbidden');

@@ -177,11 +177,9 @@ export function verifyTwilioWebhook(deps: VerifyDeps): MiddlewareHandler<VoiceEn
   const refuse = (c: Context<VoiceEnv>, status: 400 | 403 | 413, code: string, message: string) =>
     c.json({ error: { code, message, requestId: c.get('requestId') ?? '' } }, status);
   const verify: MiddlewareHandler<VoiceEnv> = async (c, next) => {
-    const form = await readSignedForm(c, {
-      maxBytes: MAX_VOICE_BODY_BYTES,
-      publicBaseUrl: deps.config.publicBaseUrl,
+    const form = await readSignedForm(c, deps.config, {
       path: new URL(c.req.url).pathname,
-      authToken: deps.config.twilio?.authToken,
+      maxBytes: MAX_VOICE_BODY_BYTES,
     });
     if (!form.ok) {
       if (form.refusal === 'not_form') return refuse(c, 400, 'malformed_request', t('voice:webhook.notForm'));
@@ -192,7 +190,7 @@ export function verifyTwilioWebhook(deps: VerifyDeps): MiddlewareHandler<VoiceEn
         {
           requestId: c.get('requestId'),
           hasSignature: form.hasSignature,
-          configured: Boolean(deps.config.twilio?.authToken),
+          configured: form.configured,
         },
         'voice webhook refused: signature missing or invalid',
       );
