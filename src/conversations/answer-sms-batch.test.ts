@@ -52,8 +52,8 @@ async function readSmsReplyContext(c: ReturnType<typeof ctx>, key: SmsReplyConte
 }
 
 async function recordSmsReply(c: ReturnType<typeof ctx>, record: SmsReplyRecord) {
-  const [written] = await recordSmsReplies(c, [record]);
-  return written;
+  const { written } = await recordSmsReplies(c, [record]);
+  return written[0];
 }
 
 function intakesOf(messageSid: string) {
@@ -190,10 +190,14 @@ describe('recordSmsReplies (the one statement)', () => {
     await handleSmsReply(c, { ...message(resident.phone, '1'), helpPhone: '12345' });
 
     const written = await recordSmsReply(c, {
-      prompt: {
+      sender: {
         residentId: resident.id,
-        version: read.prompt!.version,
-        change: { type: 'advance', toQuestionId: questions[1]!.id },
+        version: read.residentVersion!,
+        optedOut: false,
+        prompt: {
+          version: read.prompt!.version,
+          change: { type: 'advance', toQuestionId: questions[1]!.id },
+        },
       },
       intake: bareIntake(messageSid, resident.id),
       effect: { type: 'none' },
@@ -356,15 +360,21 @@ describe('recordSmsReplies with several messages', () => {
 
     const advance = { type: 'advance', toQuestionId: questions[1]!.id } as const;
     const [movedSid, steadySid] = [sid(), sid()];
-    const written = await recordSmsReplies(c, [
+    const asRead = (residentId: string, read: typeof movedRead) => ({
+      residentId,
+      version: read!.residentVersion!,
+      optedOut: false,
+      prompt: { version: read!.prompt!.version, change: advance },
+    });
+    const { written } = await recordSmsReplies(c, [
       {
-        prompt: { residentId: moved.id, version: movedRead!.prompt!.version, change: advance },
+        sender: asRead(moved.id, movedRead),
         intake: bareIntake(movedSid, moved.id),
         effect: { type: 'none' },
         at: c.clock.now(),
       },
       {
-        prompt: { residentId: steady.id, version: steadyRead!.prompt!.version, change: advance },
+        sender: asRead(steady.id, steadyRead),
         intake: bareIntake(steadySid, steady.id),
         effect: { type: 'none' },
         at: c.clock.now(),

@@ -1,14 +1,15 @@
 /**
- * The common path of inbound SMS, a batch at a time in two round trips: one query reads every
- * message's context, each reply is understood and planned in memory, one statement writes them all
- * (`recordSmsReplies`). A message gets undefined whenever it needs the transactional path instead:
+ * The common path of inbound SMS, a batch at a time in at most two round trips: one query reads the
+ * context of every message whose sender this process has not seen recently (`SmsContextCache`), each
+ * reply is understood and planned in memory, one statement writes them all (`recordSmsReplies`),
+ * checking that what they were understood against still holds. A message gets undefined whenever it needs the transactional path instead:
  * opt-out and opt-in (audited, confirmed once), prompt kinds and effects this path does not know, and
  * any precondition that failed between the read and the write (a concurrent answer, a concurrent
  * first contact, a repeat).
  */
 import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
 import type { Ctx } from '../core/context.ts';
-import type { Locale, PromptKind } from '../db/schema.ts';
+import type { Locale, PromptKind, TopicStatus } from '../db/schema.ts';
 import type { I18n } from '../i18n/i18n.ts';
 import { type ClassifiableTopic, findTopicRefInIntake } from '../pipeline/classify-intake.ts';
 import { intakeSchema } from '../pipeline/intake.ts';
@@ -28,6 +29,7 @@ import type { Interpretation } from './interpretation.ts';
 import { readSmsReplyContexts, type SmsReplyContext } from './read-sms-reply-contexts.ts';
 import { type PromptChange, recordSmsReplies, type SmsReplyRecord } from './record-sms-replies.ts';
 import { type ConversationEffect, type Meaning, resolveReply } from './resolve-reply.ts';
+import { smsContextCache } from './sms-context-cache.ts';
 
 // "HELP", "STOP", "START" are typed by Chinese-speaking residents too: no evidence of language.
 const KEYWORDS: ReadonlySet<Interpretation['type']> = new Set(['opt_out', 'opt_in', 'help']);
@@ -109,20 +111,34 @@ function promptChangeOf(effect: ConversationEffect): PromptChange | undefined {
 
 /**
  * The topic the intake refers to, from what was read; `known: false` when the reference names a topic
- * the read did not look up (then the transactional path looks it up).
+ * the read did not look up (then the transactional path looks it up). `absentNumber` is a number the
+ * read found no topic for.
  */
 function topicOf(
   ref: string | undefined,
   read: SmsReplyContext,
   queried: number | undefined,
   prompt: PendingPrompt | undefined,
-): { known: boolean; topic: ClassifiableTopic | undefined } {
+): { known: boolean; topic: ClassifiableTopic | undefined; absentNumber?: number } {
   if (ref === undefined) return { known: true, topic: undefined };
   const n = parseTopicRef(ref);
   if (n === undefined) return { known: true, topic: undefined };
-  if (n === queried) return { known: true, topic: read.namedTopic };
+  if (n === queried) {
+    return read.namedTopic
+      ? { known: true, topic: read.namedTopic }
+      : { known: true, topic: undefined, absentNumber: n };
+  }
   if (prompt?.topic && parseTopicRef(prompt.topic.code) === n) return { known: true, topic: prompt.topic };
   return { known: false, topic: undefined };
+}
+
+/** The topics a reply was understood against (the one it names, the one its prompt is about), once each. */
+function topicsRead(...found: (ClassifiableTopic | undefined)[]): { id: string; status: TopicStatus }[] {
+  const topics: { id: string; status: TopicStatus }[] = [];
+  for (const topic of found) {
+    if (topic && !topics.some((t) => t.id === topic.id)) topics.push({ id: topic.id, status: topic.status });
+  }
+  return topics;
 }
 
 /** The survey and question an answer names, when they are the prompt's (as `ingest` would resolve them). */
@@ -219,7 +235,7 @@ function planReply(
   // The transactional path refuses it with the validation error.
   if (!parsed.success) return undefined;
   const intake = parsed.data;
-  const { known, topic } = topicOf(findTopicRefInIntake(intake), read, topicNumber, prompt);
+  const { known, topic, absentNumber } = topicOf(findTopicRefInIntake(intake), read, topicNumber, prompt);
   if (!known) return undefined;
 
   const { reply } = resolution;
@@ -242,7 +258,20 @@ function planReply(
   return {
     record: {
       newResident,
-      prompt: stored && resident ? { residentId: resident.id, version: stored.version, change } : undefined,
+      sender:
+        read.resident && read.residentVersion !== undefined
+          ? {
+              residentId: read.resident.id,
+              version: read.residentVersion,
+              optedOut: read.optedOut,
+              // A prompt of another channel is not answered, but it must not change under the reply.
+              prompt: read.prompt
+                ? { version: read.prompt.version, change: stored ? change : undefined }
+                : undefined,
+            }
+          : undefined,
+      topics: topicsRead(topic, read.prompt?.prompt.topic),
+      absentTopicNumber: absentNumber,
       intake: {
         ...intakeRow(intake, plan, {
           id: intakeId,
@@ -260,16 +289,24 @@ function planReply(
 }
 
 /**
- * Answers a batch of inbound SMS from different senders in one read and one write. Each message gets
- * its answer, or undefined when it needs the transactional path (see the module comment). A message
- * whose understanding fails is left to the transactional path too, which reports the failure as its own.
+ * Answers a batch of inbound SMS from different senders: one read for the senders this process has
+ * not seen recently, none when it has seen them all, and one write. Each message gets its answer, or
+ * undefined when it needs the transactional path (see the module comment). A message whose
+ * understanding fails is left to the transactional path too, which reports the failure as its own.
  */
 export async function answerSmsBatch(
   ctx: Ctx,
   inputs: readonly AnswerSmsInput[],
 ): Promise<(AnsweredSms | undefined)[]> {
   const answers: (AnsweredSms | undefined)[] = new Array(inputs.length).fill(undefined);
-  const reading: { at: number; phoneHash: string | undefined; topicNumber: number | undefined }[] = [];
+  const cache = smsContextCache(ctx.db);
+  const now = ctx.clock.now();
+  const reading: {
+    at: number;
+    phoneHash: string | undefined;
+    topicNumber: number | undefined;
+    context: SmsReplyContext | undefined;
+  }[] = [];
   const senders = new Set<string>();
   for (const [at, input] of inputs.entries()) {
     const type = input.interpretation.type;
@@ -281,44 +318,64 @@ export async function answerSmsBatch(
       senders.add(phoneHash);
     }
     const textRef = findTopicRefInIntake({ text: input.body });
-    reading.push({ at, phoneHash, topicNumber: textRef ? parseTopicRef(textRef) : undefined });
+    const topicNumber = textRef ? parseTopicRef(textRef) : undefined;
+    const context = phoneHash === undefined ? undefined : cache.contextOf(phoneHash, topicNumber, now);
+    reading.push({ at, phoneHash, topicNumber, context });
   }
   if (reading.length === 0) return answers;
 
-  const contexts = await readSmsReplyContexts(
-    ctx,
-    reading.map((r) => ({
-      phoneHash: r.phoneHash,
-      messageSid: (inputs[r.at] as AnswerSmsInput).messageSid,
-      topicNumber: r.topicNumber,
-    })),
-  );
-  const planned: { at: number; planned: Planned }[] = [];
-  for (const [n, r] of reading.entries()) {
+  const unknown = reading.filter((r) => r.context === undefined);
+  if (unknown.length > 0) {
+    const read = await readSmsReplyContexts(
+      ctx,
+      unknown.map((r) => ({
+        phoneHash: r.phoneHash,
+        messageSid: (inputs[r.at] as AnswerSmsInput).messageSid,
+        topicNumber: r.topicNumber,
+      })),
+    );
+    for (const [n, r] of unknown.entries()) {
+      r.context = read[n] as SmsReplyContext;
+      cache.rememberRead(r.phoneHash, r.topicNumber, r.context, now);
+    }
+  }
+
+  const planned: { at: number; phoneHash: string | undefined; planned: Planned }[] = [];
+  for (const r of reading) {
     const input = inputs[r.at] as AnswerSmsInput;
     let outcome: AnsweredSms | Planned | undefined;
     try {
-      outcome = planReply(ctx, input, r.phoneHash, r.topicNumber, contexts[n] as SmsReplyContext);
+      outcome = planReply(ctx, input, r.phoneHash, r.topicNumber, r.context as SmsReplyContext);
     } catch (error) {
       ctx.log.warn({ err: error }, 'sms reply could not be planned at once; taking the transactional path');
       outcome = undefined;
     }
-    if (outcome && 'record' in outcome) planned.push({ at: r.at, planned: outcome });
-    else answers[r.at] = outcome;
+    if (outcome && 'record' in outcome) planned.push({ at: r.at, phoneHash: r.phoneHash, planned: outcome });
+    else {
+      answers[r.at] = outcome;
+      if (!outcome) cache.forget(r.phoneHash);
+    }
   }
   if (planned.length === 0) return answers;
 
   // Prompts are locked in resident order by the statement; the rows' order does not matter to it.
-  const written = await recordSmsReplies(
+  const { written, version } = await recordSmsReplies(
     ctx,
     planned.map((p) => p.planned.record),
   ).catch((error: unknown) => {
     // Nothing of the batch was written (one statement); each message is tried again on its own.
     ctx.log.warn({ err: error, messages: planned.length }, 'sms batch write failed');
-    return planned.map(() => false);
+    return { written: planned.map(() => false), version: undefined };
   });
   for (const [n, p] of planned.entries()) {
-    if (written[n]) answers[p.at] = p.planned.answered;
+    if (written[n] && version !== undefined) {
+      answers[p.at] = p.planned.answered;
+      cache.rememberWritten(p.phoneHash, p.planned.record, version, now);
+    } else {
+      // Something it was understood against changed, or it was a repeat: the transactional path reads
+      // afresh, and so will this sender's next message.
+      cache.forget(p.phoneHash);
+    }
   }
   return answers;
 }

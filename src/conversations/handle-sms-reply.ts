@@ -147,8 +147,9 @@ function resultOf(ctx: Ctx, reading: AnswerSmsInput, answered: AnsweredSms): Sms
  * stores it (whatever it meant; once per message id), moves the conversation on and composes the
  * reply in the resident's language: stored preference, else the message's, else the default.
  *
- * A batch of messages from different senders takes two round trips in all (`answerSmsBatch`: one
- * read, one atomic write); opt-outs, opt-ins, proxy confirmations, a second message from the same
+ * A batch of messages from different senders takes at most two round trips in all (`answerSmsBatch`:
+ * one read, skipped for senders this process saw recently, and one atomic write that checks what was
+ * read still holds); opt-outs, opt-ins, proxy confirmations, a second message from the same
  * sender and messages that met a concurrent change take the transactional path, one each. Each
  * message settles on its own: one that fails does not fail the others.
  */

@@ -11,18 +11,29 @@ export interface SmsReplyContext {
   /** The message id was handled before: its stored answer. */
   handled: { intakeId: string; outcome: Outcome } | undefined;
   resident: IntakeResident | undefined;
+  /** The resident row's version (`xmin`): the write checks the resident is still as read. */
+  residentVersion: string | undefined;
   /** Whether the resident has opted out of SMS. */
   optedOut: boolean;
   /**
    * The resident's pending prompt, whatever its channel or kind, with the row version the write
    * checks: the message is stored against this prompt only if it is still exactly this row.
    */
-  prompt: { prompt: PendingPrompt; version: string; surveyTopicId: string | null } | undefined;
+  prompt: ReadPrompt | undefined;
   /** The topic the message's own code names (`T23 支持`), when that topic exists. */
   namedTopic: ClassifiableTopic | undefined;
 }
 
-interface PromptJson {
+export interface ReadPrompt {
+  prompt: PendingPrompt;
+  version: string;
+  surveyTopicId: string | null;
+  /** The row as read, from which the prompt is assembled again at a later time. */
+  row: PromptRow;
+}
+
+/** A pending prompt row with its survey's questions and its topic, as the context query reads it. */
+export interface PromptRow {
   version: string;
   channel: 'sms' | 'voice';
   kind: PromptKind;
@@ -45,11 +56,12 @@ interface ContextRow {
   intake_id: string | null;
   intake_outcome: unknown;
   resident_id: string | null;
+  resident_version: string | null;
   preferred_locale: Locale | null;
   community_id: string | null;
   grid_id: string | null;
   opted_out: boolean | null;
-  prompt: PromptJson | null;
+  prompt: PromptRow | null;
   named_topic_id: string | null;
   named_topic_code: string | null;
   named_topic_status: TopicStatus | null;
@@ -66,7 +78,7 @@ from jsonb_to_recordset($1::jsonb) as k(i int, phone_hash text, message_sid text
 cross join lateral (
   select
     i.id as intake_id, i.outcome as intake_outcome,
-    r.id as resident_id, r.preferred_locale, r.community_id, r.grid_id, o.opted_out,
+    r.id as resident_id, r.xmin::text as resident_version, r.preferred_locale, r.community_id, r.grid_id, o.opted_out,
     case when p.resident_id is null then null else json_build_object(
       'version', p.xmin::text, 'channel', p.channel, 'kind', p.kind,
       'topicId', p.topic_id, 'surveyId', p.survey_id, 'questionId', p.question_id,
@@ -138,8 +150,9 @@ function contextOf(row: ContextRow, now: Date): SmsReplyContext {
       ? { intakeId: row.intake_id, outcome: outcomeSchema.parse(row.intake_outcome) }
       : undefined,
     resident,
+    residentVersion: row.resident_version ?? undefined,
     optedOut: row.opted_out ?? false,
-    prompt: resident && row.prompt ? promptOf(row.prompt, resident.id, now) : undefined,
+    prompt: resident && row.prompt ? readPrompt(row.prompt, resident.id, now) : undefined,
     namedTopic:
       row.named_topic_id && row.named_topic_code && row.named_topic_status
         ? { id: row.named_topic_id, code: row.named_topic_code, status: row.named_topic_status }
@@ -147,7 +160,8 @@ function contextOf(row: ContextRow, now: Date): SmsReplyContext {
   };
 }
 
-function promptOf(p: PromptJson, residentId: string, now: Date): SmsReplyContext['prompt'] {
+/** The prompt as of `now` (whether it has expired depends on when it is read). */
+export function readPrompt(p: PromptRow, residentId: string, now: Date): ReadPrompt {
   const prompt = assemblePendingPrompt(
     {
       row: {
@@ -171,5 +185,5 @@ function promptOf(p: PromptJson, residentId: string, now: Date): SmsReplyContext
     },
     now,
   );
-  return { prompt, version: p.version, surveyTopicId: p.surveyTopicId };
+  return { prompt, version: p.version, surveyTopicId: p.surveyTopicId, row: p };
 }
