@@ -29,7 +29,7 @@ import type { Interpretation } from './interpretation.ts';
 import { readSmsReplyContexts, type SmsReplyContext } from './read-sms-reply-contexts.ts';
 import { type PromptChange, recordSmsReplies, type SmsReplyRecord } from './record-sms-replies.ts';
 import { type ConversationEffect, type Meaning, resolveReply } from './resolve-reply.ts';
-import { smsContextCache } from './sms-context-cache.ts';
+import { type SmsContextCache, smsContextCache } from './sms-context-cache.ts';
 
 // "HELP", "STOP", "START" are typed by Chinese-speaking residents too: no evidence of language.
 const KEYWORDS: ReadonlySet<Interpretation['type']> = new Set(['opt_out', 'opt_in', 'help']);
@@ -298,8 +298,22 @@ export async function answerSmsBatch(
   ctx: Ctx,
   inputs: readonly AnswerSmsInput[],
 ): Promise<(AnsweredSms | undefined)[]> {
-  const answers: (AnsweredSms | undefined)[] = new Array(inputs.length).fill(undefined);
   const cache = smsContextCache(ctx.db);
+  const answers = await answerAtOnce(ctx, inputs, cache);
+  // What the transactional path does (an opt-out, a second message moving a survey on, a repeat) may
+  // change what was kept of the sender: their next message reads afresh.
+  for (const [at, answer] of answers.entries()) {
+    if (answer === undefined) cache.forget(senderHash(ctx, (inputs[at] as AnswerSmsInput).from));
+  }
+  return answers;
+}
+
+async function answerAtOnce(
+  ctx: Ctx,
+  inputs: readonly AnswerSmsInput[],
+  cache: SmsContextCache,
+): Promise<(AnsweredSms | undefined)[]> {
+  const answers: (AnsweredSms | undefined)[] = new Array(inputs.length).fill(undefined);
   const now = ctx.clock.now();
   const reading: {
     at: number;
@@ -351,10 +365,7 @@ export async function answerSmsBatch(
       outcome = undefined;
     }
     if (outcome && 'record' in outcome) planned.push({ at: r.at, phoneHash: r.phoneHash, planned: outcome });
-    else {
-      answers[r.at] = outcome;
-      if (!outcome) cache.forget(r.phoneHash);
-    }
+    else answers[r.at] = outcome;
   }
   if (planned.length === 0) return answers;
 
@@ -371,11 +382,9 @@ export async function answerSmsBatch(
     if (written[n] && version !== undefined) {
       answers[p.at] = p.planned.answered;
       cache.rememberWritten(p.phoneHash, p.planned.record, version, now);
-    } else {
-      // Something it was understood against changed, or it was a repeat: the transactional path reads
-      // afresh, and so will this sender's next message.
-      cache.forget(p.phoneHash);
     }
+    // Otherwise something it was understood against changed, or it was a repeat: the transactional
+    // path reads afresh.
   }
   return answers;
 }

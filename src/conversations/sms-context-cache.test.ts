@@ -102,6 +102,15 @@ describe('a sender seen recently', () => {
     expect(await getPendingPrompt(c, { residentId: resident.id })).toBeUndefined();
   });
 
+  it('is read afresh after a message of theirs took the transactional path', async () => {
+    const c = ctx();
+    const phone = newPhone();
+    await send(c, phone, '你好');
+    // An opt-out is audited one message at a time; what was kept of the sender no longer holds.
+    await reply(c, phone, 'TD');
+    expect((await send(c, phone, '路灯坏了')).fromCache).toBe(false);
+  });
+
   it('gives a repeated message id its first answer and stores it once', async () => {
     const c = ctx();
     const phone = newPhone();

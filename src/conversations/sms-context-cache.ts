@@ -33,8 +33,11 @@ interface KnownTopic {
 
 /** Entries older than this are read again: the checks keep them right, this keeps them fresh. */
 const KEPT_MS = 10 * 60_000;
-/** Senders remembered at most; a full cache is emptied (residents repeat within minutes, if at all). */
-const SENDERS_KEPT = 20_000;
+/**
+ * Senders remembered at most (a survey's prompt with its questions is a kilobyte or two); a full cache
+ * is emptied: residents write again within minutes, if at all.
+ */
+const SENDERS_KEPT = 10_000;
 const TOPICS_KEPT = 2_000;
 
 export class SmsContextCache {
