@@ -2,10 +2,10 @@
  * The common path of inbound SMS, a batch at a time in at most two round trips: one query reads the
  * context of every message whose sender this process has not seen recently (`SmsContextCache`), each
  * reply is understood and planned in memory, one statement writes them all (`recordSmsReplies`),
- * checking that what they were understood against still holds. A message gets undefined whenever it needs the transactional path instead:
- * opt-out and opt-in (audited, confirmed once), prompt kinds and effects this path does not know, and
- * any precondition that failed between the read and the write (a concurrent answer, a concurrent
- * first contact, a repeat).
+ * checking that what each was understood against still holds. A message gets undefined whenever it
+ * needs the transactional path instead: opt-out and opt-in (audited, confirmed once), prompt kinds and
+ * effects this path does not know, and any precondition that failed after its context was read (a
+ * concurrent answer, a concurrent first contact, an opt-out or a change made elsewhere, a repeat).
  */
 import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
 import type { Ctx } from '../core/context.ts';
