@@ -164,6 +164,8 @@ describe('resolveReply: a pending survey question', () => {
     ['麻麻哋', 'basically_satisfied'],
     ['过得去', 'basically_satisfied'],
     ['不怎么满意', 'dissatisfied'],
+    ['不够满意', 'dissatisfied'],
+    ['絕對滿意', 'very_satisfied'],
     ['有点不满意', 'dissatisfied'],
     ['有些不满意', 'dissatisfied'],
     ['比較不滿意', 'dissatisfied'],

@@ -189,6 +189,8 @@ describe('matchOption with the words SMS replies use', () => {
     // A degree adverb sets the level, however much of the word inside it is a word of another level.
     ['我完全满意', 'very_satisfied'],
     ['百分百滿意', 'very_satisfied'],
+    ['绝对满意', 'very_satisfied'],
+    ['不够满意', 'dissatisfied'],
     ['还满意吧', 'satisfied'],
     ['麻麻哋啦', 'basically_satisfied'],
     ['不怎么满意', 'dissatisfied'],
