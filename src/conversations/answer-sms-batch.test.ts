@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { demands, intakes, opinions, pendingPrompts, residents, surveyAnswers } from '../db/schema.ts';
-import { getI18n } from '../i18n/i18n.ts';
 import { type AnswerSmsInput, answerSmsBatch } from './answer-sms-batch.ts';
 import {
   newPhone,
@@ -12,12 +11,12 @@ import {
   promptSurveyQuestion,
   promptTopicNotice,
   residentWithPhone,
+  smsToAnswer,
   THREE_QUESTIONS,
   useConversationDatabase,
 } from './conversation-test-kit.ts';
 import { getPendingPrompt } from './get-pending-prompt.ts';
 import { handleSmsReply } from './handle-sms-reply.ts';
-import { interpretReply } from './interpret-reply.ts';
 import { readSmsReplyContexts, type SmsReplyContextKey } from './read-sms-reply-contexts.ts';
 import { recordSmsReplies, type SmsReplyRecord } from './record-sms-replies.ts';
 import { setPendingPrompt } from './set-pending-prompt.ts';
@@ -26,20 +25,6 @@ const setup = useConversationDatabase();
 
 const { ctx } = setup;
 const sid = newSmsSid;
-const i18n = getI18n();
-
-function message(from: string, body: string, messageSid = sid()) {
-  return {
-    messageSid,
-    from,
-    body,
-    interpretation: interpretReply(body),
-    receivedAt: new Date('2026-11-27T02:00:00Z'),
-    helpPhone: '12345',
-    defaultLocale: undefined,
-    i18n,
-  };
-}
 
 async function answerSmsAtOnce(c: ReturnType<typeof ctx>, input: AnswerSmsInput) {
   const [answered] = await answerSmsBatch(c, [input]);
@@ -86,7 +71,7 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
   it('stores a first message from a new number: the resident, the intake and the demand', async () => {
     const c = ctx();
     const phone = newPhone();
-    const answered = await answerSmsAtOnce(c, message(phone, '小区东门的路灯坏了一个月了'));
+    const answered = await answerSmsAtOnce(c, smsToAnswer(phone, '小区东门的路灯坏了一个月了'));
     expect(answered).toMatchObject({ duplicate: false, outcome: { kind: 'demand', locale: 'zh-CN' } });
 
     const [resident] = await setup.database.db
@@ -110,7 +95,7 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
     const resident = await residentWithPhone(c);
     await promptSurveyQuestion(c, resident.id, survey, questions[0]!.id);
 
-    const answered = await answerSmsAtOnce(c, message(resident.phone, '满意'));
+    const answered = await answerSmsAtOnce(c, smsToAnswer(resident.phone, '满意'));
     expect(answered).toMatchObject({ meaning: 'survey_answer', outcome: { messageKey: 'sms:survey.next' } });
     expect(
       await setup.database.db
@@ -129,23 +114,23 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
     const resident = await residentWithPhone(c);
     await promptTopicNotice(c, resident.id, topic.id);
 
-    const stance = await answerSmsAtOnce(c, message(resident.phone, '2 太吵了'));
+    const stance = await answerSmsAtOnce(c, smsToAnswer(resident.phone, '2 太吵了'));
     expect(stance?.outcome).toMatchObject({ kind: 'opinion', messageKey: 'pipeline:opinion.oppose' });
     expect(
       await setup.database.db.select().from(opinions).where(eq(opinions.intakeId, stance!.intakeId)),
     ).toMatchObject([{ topicId: topic.id, stance: 'oppose', text: '太吵了' }]);
 
-    const unclear = await answerSmsAtOnce(c, message(resident.phone, '1 2'));
+    const unclear = await answerSmsAtOnce(c, smsToAnswer(resident.phone, '1 2'));
     expect(unclear).toMatchObject({ meaning: 'clarify', outcome: { messageKey: 'sms:clarify.topic' } });
     expect((await getPendingPrompt(c, { residentId: resident.id }))?.clarified).toBe(true);
-    const again = await answerSmsAtOnce(c, message(resident.phone, '1 2'));
+    const again = await answerSmsAtOnce(c, smsToAnswer(resident.phone, '1 2'));
     expect(again).toMatchObject({ meaning: 'kept_unclear', outcome: { messageKey: 'sms:reply.kept' } });
   });
 
   it('answers a repeated message id with the first answer and stores nothing more', async () => {
     const c = ctx();
-    const first = await answerSmsAtOnce(c, message(newPhone(), 'HELP', 'SMrepeat0001'));
-    const again = await answerSmsAtOnce(c, message(newPhone(), '楼道灯坏了', 'SMrepeat0001'));
+    const first = await answerSmsAtOnce(c, smsToAnswer(newPhone(), 'HELP', 'SMrepeat0001'));
+    const again = await answerSmsAtOnce(c, smsToAnswer(newPhone(), '楼道灯坏了', 'SMrepeat0001'));
     expect(again).toEqual({ intakeId: first!.intakeId, outcome: first!.outcome, duplicate: true });
     expect(await intakesOf('SMrepeat0001')).toHaveLength(1);
   });
@@ -153,8 +138,8 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
   it('leaves opt-out, opt-in and proxy confirmations to the transactional path, storing nothing', async () => {
     const c = ctx();
     const resident = await residentWithPhone(c);
-    const optOut = message(resident.phone, 'TD');
-    const optIn = message(resident.phone, '订阅');
+    const optOut = smsToAnswer(resident.phone, 'TD');
+    const optIn = smsToAnswer(resident.phone, '订阅');
     expect(await answerSmsAtOnce(c, optOut)).toBeUndefined();
     expect(await answerSmsAtOnce(c, optIn)).toBeUndefined();
 
@@ -165,7 +150,7 @@ describe('answerSmsBatch with one message (one read, one write)', () => {
       proxyRecordId: randomUUID(),
       expiresAt: new Date(c.clock.now().getTime() + 86_400_000),
     });
-    const confirmation = message(resident.phone, '1');
+    const confirmation = smsToAnswer(resident.phone, '1');
     expect(await answerSmsAtOnce(c, confirmation)).toBeUndefined();
     for (const m of [optOut, optIn, confirmation]) expect(await intakesOf(m.messageSid)).toHaveLength(0);
     await setup.database.db.delete(pendingPrompts).where(eq(pendingPrompts.residentId, resident.id));
@@ -187,7 +172,7 @@ describe('recordSmsReplies (the one statement)', () => {
     expect(read.prompt?.prompt.question?.id).toBe(questions[0]!.id);
 
     // Another answer moves the survey on meanwhile.
-    await handleSmsReply(c, { ...message(resident.phone, '1'), helpPhone: '12345' });
+    await handleSmsReply(c, { ...smsToAnswer(resident.phone, '1'), helpPhone: '12345' });
 
     const written = await recordSmsReply(c, {
       sender: {
@@ -281,16 +266,16 @@ describe('answerSmsBatch with messages from several senders', () => {
     const noticed = await residentWithPhone(c);
     await promptTopicNotice(c, noticed.id, topic.id);
     const repeatedSid = sid();
-    const repeated = await answerSmsAtOnce(c, message(newPhone(), '垃圾站太臭了', repeatedSid));
+    const repeated = await answerSmsAtOnce(c, smsToAnswer(newPhone(), '垃圾站太臭了', repeatedSid));
     const newcomer = newPhone();
     const leaving = await residentWithPhone(c);
 
     const batch = [
-      message(surveyed.phone, '满意'),
-      message(noticed.phone, '2 太吵了'),
-      message(newcomer, '小区东门的路灯坏了一个月了'),
-      message(newPhone(), '还是很臭', repeatedSid),
-      message(leaving.phone, 'TD'),
+      smsToAnswer(surveyed.phone, '满意'),
+      smsToAnswer(noticed.phone, '2 太吵了'),
+      smsToAnswer(newcomer, '小区东门的路灯坏了一个月了'),
+      smsToAnswer(newPhone(), '还是很臭', repeatedSid),
+      smsToAnswer(leaving.phone, 'TD'),
     ];
     const answers = await answerSmsBatch(c, batch);
 
@@ -331,8 +316,8 @@ describe('answerSmsBatch with messages from several senders', () => {
     await promptSurveyQuestion(c, resident.id, survey, questions[0]!.id);
 
     const [first, second] = await answerSmsBatch(c, [
-      message(resident.phone, '1'),
-      message(resident.phone, '2'),
+      smsToAnswer(resident.phone, '1'),
+      smsToAnswer(resident.phone, '2'),
     ]);
     expect(first).toMatchObject({ meaning: 'survey_answer' });
     expect(second).toBeUndefined();
@@ -356,7 +341,7 @@ describe('recordSmsReplies with several messages', () => {
       { phoneHash: c.pii.phoneHash(moved.phone), messageSid: sid(), topicNumber: undefined },
       { phoneHash: c.pii.phoneHash(steady.phone), messageSid: sid(), topicNumber: undefined },
     ]);
-    await handleSmsReply(c, { ...message(moved.phone, '1'), helpPhone: '12345' });
+    await handleSmsReply(c, { ...smsToAnswer(moved.phone, '1'), helpPhone: '12345' });
 
     const advance = { type: 'advance', toQuestionId: questions[1]!.id } as const;
     const [movedSid, steadySid] = [sid(), sid()];

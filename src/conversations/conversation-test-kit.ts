@@ -14,9 +14,12 @@ import {
   type TopicStatus,
   topics,
 } from '../db/schema.ts';
+import { getI18n } from '../i18n/i18n.ts';
 import { findOrCreateResidentByPhone } from '../residents/find-or-create-resident-by-phone.ts';
 import { createTestCtx } from '../testing/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import type { AnswerSmsInput } from './answer-sms-batch.ts';
+import { interpretReply } from './interpret-reply.ts';
 import { setPendingPrompt } from './set-pending-prompt.ts';
 
 /**
@@ -46,6 +49,21 @@ export function useConversationDatabase() {
 /** A message id in Twilio's form. */
 export function newSmsSid(): string {
   return `SM${randomBytes(16).toString('hex')}`;
+}
+
+/** An inbound SMS as `handleSmsReply` takes it. */
+export function inboundSms(from: string, body: string, messageSid = newSmsSid()) {
+  return { messageSid, from, body, receivedAt: new Date('2026-11-27T02:00:00Z'), helpPhone: '12345' };
+}
+
+/** The same message read, as `answerSmsBatch` takes it. */
+export function smsToAnswer(from: string, body: string, messageSid = newSmsSid()): AnswerSmsInput {
+  return {
+    ...inboundSms(from, body, messageSid),
+    interpretation: interpretReply(body),
+    defaultLocale: undefined,
+    i18n: getI18n(),
+  };
 }
 
 const used = new Set<string>();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, intakes, residents, surveyAnswers } from '../db/schema.ts';
 import { isOptedOut } from '../residents/is-opted-out.ts';
 import {
+  inboundSms,
   newPhone,
   newSmsSid,
   newSurvey,
@@ -21,10 +22,6 @@ const sid = newSmsSid;
 /** Residents sending at the same time in each test, so that many interleavings are tried. */
 const RESIDENTS = 6;
 
-function sms(from: string, body: string, messageSid = sid()) {
-  return { messageSid, from, body, receivedAt: new Date('2026-11-27T02:00:00Z'), helpPhone: '12345' };
-}
-
 async function surveyAtFirstQuestion() {
   const c = ctx();
   const { survey, questions } = await newSurvey(c.db, THREE_QUESTIONS);
@@ -39,8 +36,8 @@ describe('handleSmsReply with messages arriving together', () => {
     const results = await Promise.all(
       cases.map(({ resident }) =>
         Promise.all([
-          handleSmsReply(ctx(), sms(resident.phone, '1')),
-          handleSmsReply(ctx(), sms(resident.phone, '2')),
+          handleSmsReply(ctx(), inboundSms(resident.phone, '1')),
+          handleSmsReply(ctx(), inboundSms(resident.phone, '2')),
         ]),
       ),
     );
@@ -67,12 +64,12 @@ describe('handleSmsReply with messages arriving together', () => {
     const newcomers = Array.from({ length: 3 }, newPhone);
     const repeatedSids = newcomers.map(() => sid());
     const forward = [
-      ...cases.map(({ resident }) => sms(resident.phone, '1')),
-      ...newcomers.map((phone, i) => sms(phone, '楼道灯坏了', repeatedSids[i])),
+      ...cases.map(({ resident }) => inboundSms(resident.phone, '1')),
+      ...newcomers.map((phone, i) => inboundSms(phone, '楼道灯坏了', repeatedSids[i])),
     ];
     const backward = [
-      ...cases.map(({ resident }) => sms(resident.phone, '2')),
-      ...newcomers.map((phone, i) => sms(phone, '楼道灯坏了', repeatedSids[i])),
+      ...cases.map(({ resident }) => inboundSms(resident.phone, '2')),
+      ...newcomers.map((phone, i) => inboundSms(phone, '楼道灯坏了', repeatedSids[i])),
     ].reverse();
     const [a, b] = await Promise.all([handleSmsReplies(ctx(), forward), handleSmsReplies(ctx(), backward)]);
 
@@ -104,7 +101,7 @@ describe('handleSmsReply with messages arriving together', () => {
       phones.map((phone, i) =>
         Promise.all(
           Array.from({ length: 10 }, () =>
-            handleSmsReply(ctx(), sms(phone, '楼道灯坏了三天了', messageSids[i])),
+            handleSmsReply(ctx(), inboundSms(phone, '楼道灯坏了三天了', messageSids[i])),
           ),
         ),
       ),
@@ -131,8 +128,8 @@ describe('handleSmsReply with messages arriving together', () => {
     const results = await Promise.all(
       phones.map((phone) =>
         Promise.all([
-          handleSmsReply(ctx(), sms(phone, '垃圾站太臭了')),
-          handleSmsReply(ctx(), sms(phone, 'HELP')),
+          handleSmsReply(ctx(), inboundSms(phone, '垃圾站太臭了')),
+          handleSmsReply(ctx(), inboundSms(phone, 'HELP')),
         ]),
       ),
     );
@@ -156,8 +153,8 @@ describe('handleSmsReply with messages arriving together', () => {
     const results = await Promise.all(
       cases.map(({ resident }) =>
         Promise.all([
-          handleSmsReply(ctx(), sms(resident.phone, '1')),
-          handleSmsReply(ctx(), sms(resident.phone, 'TD')),
+          handleSmsReply(ctx(), inboundSms(resident.phone, '1')),
+          handleSmsReply(ctx(), inboundSms(resident.phone, 'TD')),
         ]),
       ),
     );

@@ -17,36 +17,23 @@ import {
   promptSurveyQuestion,
   promptTopicNotice,
   residentWithPhone,
+  smsToAnswer,
   THREE_QUESTIONS,
   useConversationDatabase,
 } from './conversation-test-kit.ts';
 import { getPendingPrompt } from './get-pending-prompt.ts';
 import { handleSmsReply } from './handle-sms-reply.ts';
-import { interpretReply } from './interpret-reply.ts';
 import { smsContextCache } from './sms-context-cache.ts';
 
 const setup = useConversationDatabase();
 const { ctx } = setup;
-const i18n = getI18n();
-
-function message(from: string, body: string, messageSid = newSmsSid()) {
-  return {
-    messageSid,
-    from,
-    body,
-    interpretation: interpretReply(body),
-    receivedAt: new Date('2026-11-27T02:00:00Z'),
-    helpPhone: '12345',
-    defaultLocale: undefined,
-    i18n,
-  };
-}
+const _i18n = getI18n();
 
 /** Sends one message through the batch path and says whether its context came from the cache. */
 async function send(c: ReturnType<typeof ctx>, from: string, body: string, messageSid?: string) {
   const cache = smsContextCache(c.db);
   const hits = cache.hits;
-  const [answered] = await answerSmsBatch(c, [message(from, body, messageSid)]);
+  const [answered] = await answerSmsBatch(c, [smsToAnswer(from, body, messageSid)]);
   return { answered, fromCache: cache.hits > hits };
 }
 
