@@ -18,6 +18,7 @@ import {
 import { coalesceCalls } from '../../src/core/coalesce-calls.ts';
 import type { Ctx } from '../../src/core/context.ts';
 import { firstParam, readSignedForm } from '../http/twilio-form.ts';
+import { registerSmsContextMetrics } from './sms-context-metrics.ts';
 
 export const SMS_INBOUND_PATH = '/channels/sms/inbound';
 
@@ -26,7 +27,7 @@ export const MAX_INBOUND_BODY_BYTES = 64 * 1024;
 
 const MESSAGE_SID = /^[A-Za-z0-9]{2,64}$/;
 
-type InboundDeps = Pick<AppDeps, 'config' | 'database' | 'clock' | 'log' | 'pii' | 'i18n'>;
+type InboundDeps = Pick<AppDeps, 'config' | 'database' | 'clock' | 'log' | 'pii' | 'i18n' | 'metrics'>;
 
 type ErrorCode = 'payload_too_large' | 'malformed_request' | 'forbidden';
 
@@ -66,6 +67,7 @@ export function createSmsApp(deps: InboundDeps): Hono<AppEnv> {
     log: deps.log.child({ component: 'sms-inbound' }),
     pii: deps.pii,
   };
+  registerSmsContextMetrics(deps.metrics, deps.database.db);
   const handle = coalesceCalls<HandleSmsReplyInput, SmsReplyResult>({
     run: (inputs) => handleSmsReplies(batchCtx, inputs),
     // One sender's messages are answered one after another, in order. Twilio gives every number in

@@ -324,6 +324,23 @@ describe('POST /channels/sms/inbound: parameters', () => {
   });
 });
 
+describe('POST /channels/sms/inbound: metrics', () => {
+  it('counts on /metrics the messages understood from what was last seen of their sender', async () => {
+    const lookups = async (result: 'hit' | 'miss') => {
+      const text = await (await sms.app.request('/metrics')).text();
+      const match = text.match(new RegExp(`sms_context_cache_lookups_total\\{result="${result}"\\} (\\d+)`));
+      if (!match) throw new Error(`no ${result} count on /metrics`);
+      return Number(match[1]);
+    };
+    const [hits, misses] = [await lookups('hit'), await lookups('miss')];
+    const phone = newPhone();
+    await reply(phone, '楼道灯坏了');
+    await reply(phone, '电梯也坏了');
+    expect(await lookups('miss')).toBe(misses + 1);
+    expect(await lookups('hit')).toBe(hits + 1);
+  });
+});
+
 describe('POST /channels/sms/inbound: reply size', () => {
   it('kept every reply above within two segments', () => {
     expect(allReplies.length).toBeGreaterThan(20);
