@@ -3,13 +3,13 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/open-database.ts';
 import { intakes, opinions, residents, surveyAnswers, topics } from '../db/schema.ts';
-import { getI18n } from '../i18n/i18n.ts';
 import { setChannelOptOut } from '../residents/set-channel-opt-out.ts';
 import { createTestCtx } from '../testing/test-context.ts';
 import { testDbKind } from '../testing/test-database.ts';
 import { advancePendingPrompt } from './advance-pending-prompt.ts';
 import { answerSmsBatch } from './answer-sms-batch.ts';
 import {
+  inboundSms,
   newPhone,
   newSmsSid,
   newSurvey,
@@ -27,8 +27,6 @@ import { smsContextCache } from './sms-context-cache.ts';
 
 const setup = useConversationDatabase();
 const { ctx } = setup;
-const _i18n = getI18n();
-
 /** Sends one message through the batch path and says whether its context came from the cache. */
 async function send(c: ReturnType<typeof ctx>, from: string, body: string, messageSid?: string) {
   const cache = smsContextCache(c.db);
@@ -39,7 +37,7 @@ async function send(c: ReturnType<typeof ctx>, from: string, body: string, messa
 
 /** The same, falling back to the transactional path as the SMS channel does. */
 function reply(c: ReturnType<typeof ctx>, from: string, body: string, messageSid = newSmsSid()) {
-  return handleSmsReply(c, { messageSid, from, body, receivedAt: new Date(), helpPhone: '12345' });
+  return handleSmsReply(c, inboundSms(from, body, messageSid));
 }
 
 function answersOf(residentId: string) {
