@@ -6,7 +6,7 @@ import { contactRoute } from './contact-route.ts';
 import { type ClaimedRow, type DeliveryWrites, directDeliveryWrites } from './delivery-writes.ts';
 import { applyProviderErrorCode } from './provider-error-effects.ts';
 import { quietHoursEnd } from './quiet-hours.ts';
-import type { OutboundChannel, Senders, SendResult } from './sender.ts';
+import type { OutboundChannel, OutboundMessage, Senders, SendResult } from './sender.ts';
 
 /** How long a survey question or topic notice stays the thing a bare "1" answers. */
 export const PROMPT_TTL_MS = 7 * 24 * 60 * 60_000;
@@ -24,8 +24,8 @@ export interface SendDeliveryEnv {
   promptTtlMs?: number;
   /** How claims and acknowledgements reach the database; a worker shares batched ones between sends. */
   writes?: DeliveryWrites;
-  /** Waits for the sender's next slot under its rate limit, just before the provider is called. */
-  pace?: () => Promise<void>;
+  /** Calls the provider in the sender's next slot under its rate limit (the send starts in the slot). */
+  pace?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 export type SendDeliveryOutcome =
@@ -151,18 +151,18 @@ export async function sendDelivery(
     ctx.log.warn({ deliveryId, channel }, 'sending again a delivery whose earlier attempt may have gone out');
   }
 
-  await env.pace?.();
+  const message: OutboundMessage = {
+    outboxId: deliveryId,
+    channel,
+    residentId: row.resident_id,
+    locale: row.locale,
+    body: row.body,
+    to: ctx.pii.decryptPhone(row.phone_cipher),
+    attempt: row.attempts,
+  };
   let result: SendResult;
   try {
-    result = await sender.send({
-      outboxId: deliveryId,
-      channel,
-      residentId: row.resident_id,
-      locale: row.locale,
-      body: row.body,
-      to: ctx.pii.decryptPhone(row.phone_cipher),
-      attempt: row.attempts,
-    });
+    result = await (env.pace ? env.pace(() => sender.send(message)) : sender.send(message));
   } catch (error) {
     // A sender should answer, not throw; whether the provider got the message is unknown.
     ctx.log.error({ err: error, deliveryId, channel }, 'sender threw');

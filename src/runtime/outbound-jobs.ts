@@ -4,6 +4,7 @@ import { batchedDeliveryWrites } from '../outreach/delivery-writes.ts';
 import { rerenderDeliveryBody } from '../outreach/rerender-delivery-body.ts';
 import { type SendDeliveryOutcome, sendDelivery } from '../outreach/send-delivery.ts';
 import type { Senders } from '../outreach/sender.ts';
+import type { Pacer } from './pacer.ts';
 import { enqueueDeliveries, type OutboundJobData, type Queues } from './queues.ts';
 import { systemCtx } from './system-ctx.ts';
 
@@ -14,8 +15,8 @@ export class RetryableSendError extends Error {
 
 export interface OutboundProcessorOptions {
   promptTtlMs?: number;
-  /** Waits for this process's next send slot (the rate limit, spread evenly). */
-  pace?: () => Promise<void>;
+  /** Starts each send in this process's next slot (the rate limit, spread evenly). */
+  pace?: Pacer;
 }
 
 /**

@@ -27,7 +27,6 @@ import { createTestDatabase, type TestDatabase } from '../testing/test-database.
 import { createRedis } from './create-app-deps.ts';
 import { outreachEnvFor } from './delivery-queue.ts';
 import { runMaintenanceJob } from './maintenance-jobs.ts';
-import { createPacer } from './pacer.ts';
 import { createQueues, MAINTENANCE_JOBS, type Queues } from './queues.ts';
 import { systemCtx } from './system-ctx.ts';
 import { type RunningWorkers, rateLimiter, startWorkers } from './workers.ts';
@@ -128,21 +127,6 @@ describe('rate limit', () => {
     expect(rateLimiter(50)).toEqual({ max: 50, duration: 1000 });
     expect(rateLimiter(2.5)).toEqual({ max: 2, duration: 800 });
     expect(rateLimiter(0.5)).toEqual({ max: 1, duration: 2000 });
-  });
-
-  it('never lets a pacer pass more than N calls in any second, however they are awaited', async () => {
-    const pace = createPacer(20);
-    const times: number[] = [];
-    await Promise.all(
-      Array.from({ length: 45 }, async () => {
-        await pace();
-        times.push(performance.now());
-      }),
-    );
-    times.sort((a, b) => a - b);
-    for (let i = 20; i < times.length; i++) {
-      expect((times[i] ?? 0) - (times[i - 20] ?? 0)).toBeGreaterThanOrEqual(1000);
-    }
   });
 
   it('limits the SMS worker to SMS_RATE_PER_SECOND and sends in the order planned', async () => {
