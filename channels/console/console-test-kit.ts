@@ -30,11 +30,11 @@ export function depsCtx(deps: AppDeps): Ctx {
 
 let counter = 0;
 
-/** A new active staff member with the given roles and TEST_PASSWORD. */
+/** A new active staff member with the given roles and TEST_PASSWORD (and communities, if given). */
 export async function makeStaff(
   deps: AppDeps,
   roles: StaffRole[],
-  extra: { username?: string; displayName?: string } = {},
+  extra: { username?: string; displayName?: string; communityIds?: string[] } = {},
 ): Promise<StaffSummary> {
   counter += 1;
   return createStaff(depsCtx(deps), {
@@ -42,6 +42,7 @@ export async function makeStaff(
     displayName: extra.displayName ?? `Test ${roles.join(' ')} ${counter}`,
     password: TEST_PASSWORD,
     roles,
+    ...(extra.communityIds ? { communityIds: extra.communityIds } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import type { Locale } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
 import { deactivateKioskDevice } from '../../src/kiosk/deactivate-kiosk-device.ts';
 import { KIOSK_MANAGER_ROLES, type KioskDevice } from '../../src/kiosk/kiosk-device.ts';
+import { type KioskPlaces, listKioskCommunities } from '../../src/kiosk/list-kiosk-communities.ts';
 import { listKioskDevices } from '../../src/kiosk/list-kiosk-devices.ts';
 import { registerKioskDevice } from '../../src/kiosk/register-kiosk-device.ts';
 import { type CommunitySummary, listCommunities } from '../../src/places/list-communities.ts';
@@ -153,10 +154,11 @@ interface RegisterValues {
 
 const RegisterPage: FC<{
   layout: PageLayout;
-  communities: CommunitySummary[];
+  places: KioskPlaces;
   errors?: FieldError[];
   values?: RegisterValues;
-}> = ({ layout, communities, errors = [], values }) => {
+}> = ({ layout, places, errors = [], values }) => {
+  const { communities, streetWide } = places;
   const { t, locale } = layout;
   const error = (field: string) => errors.find((e) => e.field === field)?.message;
   const communityError = error('communityId');
@@ -219,7 +221,7 @@ const RegisterPage: FC<{
               .join(' ')}
             aria-invalid={communityError ? 'true' : undefined}
           >
-            <option value="">{t('kiosk:console.communityAny')}</option>
+            {streetWide ? <option value="">{t('kiosk:console.communityAny')}</option> : null}
             {communities.map((community) => (
               <option value={community.id} selected={values?.communityId === community.id}>
                 {community.code} {localized(community.name, locale).text}
@@ -297,7 +299,7 @@ export function createKioskConsole(deps: AppDeps): Hono<StaffEnv> {
 
   staffRoute(app, 'GET', `${KIOSKS_PATH}/new`, KIOSK_MANAGER_ROLES, async (c) =>
     c.html(
-      <RegisterPage layout={staffLayout(deps, c)} communities={await listCommunities(requestCtx(deps, c))} />,
+      <RegisterPage layout={staffLayout(deps, c)} places={await listKioskCommunities(requestCtx(deps, c))} />,
     ),
   );
 
@@ -333,7 +335,7 @@ export function createKioskConsole(deps: AppDeps): Hono<StaffEnv> {
       return c.html(
         <RegisterPage
           layout={staffLayout(deps, c)}
-          communities={await listCommunities(ctx)}
+          places={await listKioskCommunities(ctx)}
           errors={fieldErrorsFrom(error, t, REGISTER_FIELDS, 'label')}
           values={values}
         />,

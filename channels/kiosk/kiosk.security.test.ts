@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { intakes, opinions } from '../../src/db/schema.ts';
 import { deactivateKioskDevice } from '../../src/kiosk/deactivate-kiosk-device.ts';
+import { newCommunity } from '../../src/proxy/proxy-test-kit.ts';
 import { createTestAppDeps, type TestAppDeps } from '../../src/testing/test-app-deps.ts';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/test-database.ts';
 import { createTopicInStatus } from '../../src/topics/topic-fixtures.ts';
 import type { Topic } from '../../src/topics/topic-lifecycle.ts';
-import { depsCtx, setCookies } from '../console/console-test-kit.ts';
+import { depsCtx, makeStaff, setCookies, signInDirectly } from '../console/console-test-kit.ts';
 import { deviceCookieName } from './kiosk-auth.ts';
 import {
   kioskGet,
@@ -211,5 +212,49 @@ describe('output escaping', () => {
     ]) {
       expect(csp).toContain(directive);
     }
+  });
+});
+
+describe('kiosk management across communities', () => {
+  it("keeps a secretary to their own community's screens in the console", async () => {
+    const own = await newCommunity(database.db, '幸福里社区');
+    const elsewhere = await newCommunity(database.db, '和平里社区');
+    const ours = await registerTestKiosk(deps, { label: 'Ours', communityId: own.id });
+    const theirs = await registerTestKiosk(deps, { label: 'Theirs', communityId: elsewhere.id });
+    const secretary = await makeStaff(deps, ['community_secretary'], { communityIds: [own.id] });
+    const { cookie, csrfToken } = await signInDirectly(deps, secretary.id);
+    const headers = { accept: 'text/html', cookie, 'content-type': 'application/x-www-form-urlencoded' };
+
+    const list = await (await app.request('/console/kiosks', { headers })).text();
+    expect(list).toContain('Ours');
+    expect(list).not.toContain('Theirs');
+    expect(list).not.toContain('Main');
+
+    const form = await (await app.request('/console/kiosks/new', { headers })).text();
+    expect(form).toContain(`value="${own.id}"`);
+    expect(form).not.toContain(`value="${elsewhere.id}"`);
+    expect(form).not.toContain('value=""');
+
+    const refused = await app.request(`/console/kiosks/${theirs.id}/deactivate`, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams({ _csrf: csrfToken }),
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('这台屏幕属于其他社区');
+    expect((await kioskGet(app, '/kiosk', theirs)).status).toBe(200);
+
+    const placed = await app.request('/console/kiosks', {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams({
+        _csrf: csrfToken,
+        label: 'Sneaky',
+        'location.zh-CN': '和平里广场',
+        communityId: elsewhere.id,
+      }),
+    });
+    expect(placed.status).toBe(400);
+    expect(await placed.text()).toContain('只能在您负责的社区登记屏幕');
   });
 });

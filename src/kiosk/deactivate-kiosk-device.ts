@@ -6,11 +6,13 @@ import { kioskDevices } from '../db/schema.ts';
 import { appendAudit } from '../staff/append-audit.ts';
 import { requireRole } from '../staff/require-role.ts';
 import { KIOSK_MANAGER_ROLES, type KioskDevice, looksLikeUuid, toKioskDevice } from './kiosk-device.ts';
+import { assertKioskInScope, kioskScope } from './kiosk-scope.ts';
 
 export const deactivateKioskDeviceInput = z.object({ deviceId: z.string() });
 
 /**
- * Switches a kiosk off for good (admins and community secretaries): its token stops working at once.
+ * Switches a kiosk off for good (admins, and community secretaries in their own communities): its
+ * token stops working at once.
  * The row stays so that history keeps its label. Deactivating an inactive device changes nothing.
  */
 export async function deactivateKioskDevice(
@@ -24,9 +26,11 @@ export async function deactivateKioskDevice(
       fields: [{ field: 'deviceId', key: 'kiosk:errors.deviceNotFound' }],
     });
   if (!looksLikeUuid(deviceId)) throw notFound();
+  const scope = await kioskScope(ctx);
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(kioskDevices).where(eq(kioskDevices.id, deviceId)).for('update');
     if (!current) throw notFound();
+    assertKioskInScope(scope, current.communityId);
     if (!current.active) return toKioskDevice(current);
     const [row] = await tx
       .update(kioskDevices)

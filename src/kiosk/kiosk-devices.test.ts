@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../core/errors.ts';
 import { auditLog, communities, kioskDevices, streets } from '../db/schema.ts';
+import { newStaffMember } from '../proxy/proxy-test-kit.ts';
 import { verifyAuditChain } from '../staff/verify-audit-chain.ts';
 import { createTestCtx } from '../testing/test-context.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
@@ -9,6 +10,7 @@ import { activateKioskDevice } from './activate-kiosk-device.ts';
 import { authenticateKioskDevice } from './authenticate-kiosk-device.ts';
 import { deactivateKioskDevice } from './deactivate-kiosk-device.ts';
 import { hashKioskToken } from './kiosk-device.ts';
+import { listKioskCommunities } from './list-kiosk-communities.ts';
 import { listKioskDevices } from './list-kiosk-devices.ts';
 import { registerKioskDevice } from './register-kiosk-device.ts';
 
@@ -204,5 +206,80 @@ describe('listing', () => {
     expect(firstInactive).toBeGreaterThan(0);
     expect(devices.slice(firstInactive).every((d) => !d.active)).toBe(true);
     expect(devices.every((d) => !('tokenHash' in d))).toBe(true);
+  });
+});
+
+describe('a secretary with communities of their own', () => {
+  const place = { 'zh-CN': '社区服务站门口' };
+
+  async function setUp() {
+    const system = createTestCtx(database.db);
+    const [street] = await database.db
+      .insert(streets)
+      .values({ code: `KS-${Date.now()}`, name: { 'zh-CN': '另一条街道' } })
+      .returning();
+    const [other] = await database.db
+      .insert(communities)
+      .values({ streetId: street!.id, code: `KS-X-${Date.now()}`, name: { 'zh-CN': '和平社区' } })
+      .returning();
+    const own = await newStaffMember(system, ['community_secretary'], { communityIds: [communityId] });
+    const theirs = await registerKioskDevice(system, {
+      label: '和平社区屏幕',
+      location: place,
+      communityId: other!.id,
+    });
+    const streetWide = await registerKioskDevice(system, { label: '街道大厅屏幕', location: place });
+    return { system, own: own.ctx, otherId: other!.id, theirs: theirs.device, streetWide: streetWide.device };
+  }
+
+  it('registers screens in their own communities only, and must say which', async () => {
+    const { own, otherId } = await setUp();
+    const { device } = await registerKioskDevice(own, { label: '本社区屏幕', location: place, communityId });
+    expect(device.communityId).toBe(communityId);
+
+    const elsewhere = await rejection(
+      registerKioskDevice(own, { label: '越界屏幕', location: place, communityId: otherId }),
+    );
+    expect(elsewhere.code).toBe('validation_failed');
+    expect(elsewhere.fields).toEqual([{ field: 'communityId', key: 'kiosk:register.otherCommunity' }]);
+    const nowhere = await rejection(registerKioskDevice(own, { label: '全街道屏幕', location: place }));
+    expect(nowhere.fields).toEqual([{ field: 'communityId', key: 'kiosk:register.communityRequired' }]);
+    const labels = (await listKioskDevices(createTestCtx(database.db))).map((d) => d.label);
+    expect(labels).not.toContain('越界屏幕');
+    expect(labels).not.toContain('全街道屏幕');
+  });
+
+  it("sees only their communities' screens, while the street office sees all", async () => {
+    const { system, own, theirs, streetWide } = await setUp();
+    const mine = await listKioskDevices(own);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((d) => d.communityId === communityId)).toBe(true);
+    const everyone = (await listKioskDevices(system)).map((d) => d.id);
+    expect(everyone).toEqual(expect.arrayContaining([theirs.id, streetWide.id]));
+  });
+
+  it("cannot switch off another community's screen or a street-wide one", async () => {
+    const { own, theirs, streetWide } = await setUp();
+    for (const device of [theirs, streetWide]) {
+      const refused = await rejection(deactivateKioskDevice(own, { deviceId: device.id }));
+      expect(refused.code).toBe('forbidden');
+      expect(refused.messageKey).toBe('kiosk:errors.otherCommunity');
+      const [row] = await database.db.select().from(kioskDevices).where(eq(kioskDevices.id, device.id));
+      expect(row?.active).toBe(true);
+    }
+    const { device } = await registerKioskDevice(own, { label: '可停用', location: place, communityId });
+    expect((await deactivateKioskDevice(own, { deviceId: device.id })).active).toBe(false);
+  });
+
+  it('is offered only their communities on the form, without the whole-street choice', async () => {
+    const { system, own, otherId } = await setUp();
+    const offered = await listKioskCommunities(own);
+    expect(offered).toEqual({
+      communities: [expect.objectContaining({ id: communityId })],
+      streetWide: false,
+    });
+    const all = await listKioskCommunities(system);
+    expect(all.streetWide).toBe(true);
+    expect(all.communities.map((c) => c.id)).toEqual(expect.arrayContaining([communityId, otherId]));
   });
 });

@@ -14,6 +14,7 @@ import {
   newKioskToken,
   toKioskDevice,
 } from './kiosk-device.ts';
+import { kioskPlacementProblem, kioskScope } from './kiosk-scope.ts';
 
 const optionalText = (max: number) =>
   z
@@ -54,8 +55,9 @@ export interface RegisteredKioskDevice {
 }
 
 /**
- * Registers a community kiosk (admins and community secretaries) and returns its secret token, the
- * only time it is ever available: the database keeps its hash alone.
+ * Registers a community kiosk (admins and community secretaries; a secretary only in their own
+ * communities) and returns its secret token, the only time it is ever available: the database keeps
+ * its hash alone.
  */
 export async function registerKioskDevice(
   ctx: Ctx,
@@ -66,6 +68,12 @@ export async function registerKioskDevice(
   if (!parsed.success) throw invalidKioskInput(parsed.error);
   const { label, location, communityId } = parsed.data;
 
+  const placement = kioskPlacementProblem(await kioskScope(ctx), communityId);
+  if (placement) {
+    throw new ServiceError('validation_failed', 'kiosk:errors.validation', {
+      fields: [{ field: 'communityId', key: placement }],
+    });
+  }
   if (communityId !== undefined) {
     const [community] = looksLikeUuid(communityId)
       ? await ctx.db
