@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPhone, newTopic, residentWithPhone } from '../../src/conversations/conversation-test-kit.ts';
 import {
@@ -203,7 +203,7 @@ describe('the call-back list', () => {
     expect(after?.status).toBe('open');
   });
 
-  it("shows staff tied to communities their communities' callers and anonymous ones only", async () => {
+  it("shows and lets staff tied to communities close their communities' callers and anonymous ones only", async () => {
     const [street] = await database.db
       .insert(streets)
       .values({ code: 'SEC-S', name: { 'zh-CN': '街道' } })
@@ -222,11 +222,28 @@ describe('the call-back list', () => {
       .update(staff)
       .set({ communityIds: [east?.id ?? ''] })
       .where(eq(staff.id, worker.id));
-    const { cookie } = await signInDirectly(voice.deps, worker.id);
+    const { cookie, csrfToken } = await signInDirectly(voice.deps, worker.id);
     const html = await (
       await voice.app.request('/console/callbacks', { headers: { cookie, accept: 'text/html' } })
     ).text();
     expect(html).toContain(fromEast.phone);
     expect(html).not.toContain(fromWest.phone);
+
+    // Nor can they close a call-back they are not shown.
+    const [westCallback] = await database.db
+      .select()
+      .from(voiceCallbacks)
+      .where(and(eq(voiceCallbacks.communityId, west?.id ?? ''), eq(voiceCallbacks.status, 'open')));
+    const closing = await voice.app.request(`/console/callbacks/${westCallback?.id}/done`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams({ _csrf: csrfToken }),
+    });
+    expect(closing.status).toBe(404);
+    const [still] = await database.db
+      .select()
+      .from(voiceCallbacks)
+      .where(eq(voiceCallbacks.id, westCallback?.id ?? ''));
+    expect(still?.status).toBe('open');
   });
 });

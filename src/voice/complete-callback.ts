@@ -4,6 +4,7 @@ import { actorStaffId } from '../core/actor.ts';
 import type { Ctx } from '../core/context.ts';
 import { ServiceError } from '../core/errors.ts';
 import { voiceCallbacks } from '../db/schema.ts';
+import { communityScope, inScope } from '../deliberation/deliberation-scope.ts';
 import { redactPhoneNumbers } from '../residents/redact-phone-numbers.ts';
 import { appendAudit } from '../staff/append-audit.ts';
 import { requireRole } from '../staff/require-role.ts';
@@ -16,7 +17,9 @@ export const completeCallbackInput = z.object({
 
 /**
  * Marks a call-back as done (the resident was rung back). Audited; doing it twice is refused with
- * `conflict` so two colleagues learn that one of them already called.
+ * `conflict` so two colleagues learn that one of them already called. Staff tied to communities close
+ * only the call-backs they are shown (their communities' callers and anonymous ones); any other is
+ * `not_found` to them.
  */
 export async function completeCallback(
   ctx: Ctx,
@@ -34,14 +37,17 @@ export async function completeCallback(
     throw new ServiceError('not_found', 'voice:callbacks.notFound');
   }
   const { callbackId, note } = parsed.data;
+  const scope = await communityScope(ctx);
   await ctx.db.transaction(async (tx) => {
     const [current] = await tx
-      .select({ status: voiceCallbacks.status })
+      .select({ status: voiceCallbacks.status, communityId: voiceCallbacks.communityId })
       .from(voiceCallbacks)
       .where(eq(voiceCallbacks.id, callbackId))
       .for('update')
       .limit(1);
-    if (!current) throw new ServiceError('not_found', 'voice:callbacks.notFound');
+    if (!current || !inScope(scope, current.communityId)) {
+      throw new ServiceError('not_found', 'voice:callbacks.notFound');
+    }
     if (current.status !== 'open') throw new ServiceError('conflict', 'voice:callbacks.alreadyDone');
     await tx
       .update(voiceCallbacks)
