@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../core/errors.ts';
@@ -260,6 +260,39 @@ describe('planning a campaign', () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, 'campaign.plan'), eq(auditLog.subjectId, campaign.id)));
     expect(audit?.data).toMatchObject({ code: campaign.code, planned: 12, queued: 12 });
+  });
+
+  it('refreshes the deliveries statistics after a large plan, in or out of a transaction', async () => {
+    const estimate = async () => {
+      const { rows } = (await database.db.execute(
+        sql`select c.reltuples::int as estimated, (select count(*)::int from deliveries) as actual
+            from pg_class c where c.oid = 'deliveries'::regclass`,
+      )) as unknown as { rows: { estimated: number; actual: number }[] };
+      return rows[0];
+    };
+    const place = await newPlace(database.db);
+    await insertResidents(
+      ctx(),
+      Array.from({ length: 6 }, () => ({ communityId: place.community.id })),
+    );
+    const small = await notice({ communityIds: [place.community.id] });
+    await planCampaign(ctx(), { campaign: small.id }, env, { analyzeAfterPlanned: 7 });
+    const before = await estimate();
+    expect(before?.estimated).not.toBe(before?.actual);
+
+    const large = await notice({ communityIds: [place.community.id] });
+    await planCampaign(ctx(), { campaign: large.id }, env, { analyzeAfterPlanned: 6 });
+    const after = await estimate();
+    expect(after?.estimated).toBe(after?.actual);
+
+    const inside = await notice({ communityIds: [place.community.id] });
+    await database.db.transaction(async (tx) => {
+      const result = await planCampaign({ ...ctx(), db: tx }, { campaign: inside.id }, env, {
+        analyzeAfterPlanned: 6,
+      });
+      expect(result.planned).toBe(6);
+    });
+    expect(await deliveriesOf(inside.id)).toHaveLength(6);
   });
 
   it('is idempotent: planning again adds only residents who joined since, and no second job', async () => {

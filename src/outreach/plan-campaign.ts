@@ -70,6 +70,8 @@ export interface PlanCampaignResult {
 
 export interface PlanCampaignOptions {
   batchSize?: number;
+  /** Plans of at least this many deliveries refresh the table's statistics (tests lower it). */
+  analyzeAfterPlanned?: number;
   /** False when the caller's own audit entry records the planning. */
   audit?: boolean;
 }
@@ -102,6 +104,25 @@ const list = (values: readonly (string | number)[]) => sql`string_to_array(${val
 
 const optedOut = (channel: OutboundChannel) =>
   sql<boolean>`exists (select 1 from ${residentOptOuts} where ${residentOptOuts.residentId} = ${residents.id} and ${residentOptOuts.channel} = ${channel} and ${residentOptOuts.optedOut})`;
+
+/**
+ * A plan this large changes the deliveries table more than its statistics know until autovacuum next
+ * looks, up to a minute later: meanwhile the planner misjudges the workers' claim and acknowledgement
+ * statements, and dispatch right after planning 100,000 ran at 2,300 instead of 3,200 sends/s.
+ */
+const ANALYZE_AFTER_PLANNED = 5_000;
+
+async function refreshDeliveryStatistics(ctx: Ctx): Promise<void> {
+  try {
+    // Its own transaction, or a savepoint within the caller's, so that a failure leaves that usable.
+    await ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`analyze ${deliveries}`);
+    });
+  } catch (error) {
+    // Only the plans of later statements are at stake, never the campaign.
+    ctx.log.warn({ err: error }, 'could not refresh the deliveries statistics');
+  }
+}
 
 /**
  * Writes one delivery per resident of the audience (unique per campaign and resident, so planning again
@@ -271,6 +292,9 @@ export async function planCampaign(
     if (rows.length < batchSize) break;
   }
   await enqueueing;
+  if (tally.planned >= (options.analyzeAfterPlanned ?? ANALYZE_AFTER_PLANNED)) {
+    await refreshDeliveryStatistics(ctx);
+  }
 
   const finish = async (tx: Ctx) => {
     const [updated] = await tx.db
