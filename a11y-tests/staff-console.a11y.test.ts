@@ -4,8 +4,10 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeStaff, TEST_PASSWORD } from '../channels/console/console-test-kit.ts';
-import { LOCALES } from '../src/db/schema.ts';
+import { depsCtx, makeStaff, TEST_PASSWORD } from '../channels/console/console-test-kit.ts';
+import { LOCALES, voiceCalls } from '../src/db/schema.ts';
+import { registerKioskDevice } from '../src/kiosk/register-kiosk-device.ts';
+import { bookCallback } from '../src/voice/book-callback.ts';
 import { type AxeReport, runAxe } from './support/axe.ts';
 import { launchBrowser } from './support/browser.ts';
 import { saveScreenshot, writeAxeReport } from './support/report.ts';
@@ -81,6 +83,41 @@ describe.each(LOCALES)('staff pages in %s', (locale) => {
         await expectNoViolations(page, `${locale} ${path}`);
         await saveScreenshot(page, `${path.replaceAll('/', '-').slice(1)}-${locale}`);
       }
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe.each(LOCALES)('kiosk and call-back pages in %s', (locale) => {
+  it('the kiosk list, the registration form with its errors and the call-backs have no axe violations', async () => {
+    const ctx = depsCtx(gateway.deps);
+    await registerKioskDevice(ctx, {
+      label: `超市入口 ${locale}`,
+      location: { 'zh-CN': '幸福超市一楼', en: 'Xingfu supermarket, ground floor' },
+    });
+    const callSid = `CA${locale.replace('-', '').padEnd(32, '0')}`;
+    await gateway.database.db
+      .insert(voiceCalls)
+      .values({ callSid, direction: 'inbound', status: 'completed', startedAt: new Date() });
+    await bookCallback(ctx, { callSid, phone: '+8613912345678', locale, reason: 'after_hours' });
+    const secretary = await makeStaff(gateway.deps, ['community_secretary']);
+    const { context, page } = await newPage(locale);
+    try {
+      await page.goto(`${gateway.baseUrl}/staff/login?lang=${locale}`);
+      await signIn(page, secretary.username);
+      await page.goto(`${gateway.baseUrl}/console/kiosks`);
+      expect(await page.locator('table caption').count()).toBe(1);
+      await expectNoViolations(page, `${locale} kiosk list`);
+      await page.goto(`${gateway.baseUrl}/console/kiosks/new`);
+      await expectNoViolations(page, `${locale} kiosk registration`);
+      await submitAndWait(page, () => page.locator('main button[type=submit]').click());
+      await expectNoViolations(page, `${locale} kiosk registration errors`);
+      await saveScreenshot(page, `kiosk-registration-errors-${locale}`);
+      await page.goto(`${gateway.baseUrl}/console/callbacks`);
+      expect(await page.locator('table tbody tr').count()).toBeGreaterThan(0);
+      await expectNoViolations(page, `${locale} call-backs`);
+      await saveScreenshot(page, `callbacks-${locale}`);
     } finally {
       await context.close();
     }

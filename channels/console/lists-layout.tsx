@@ -3,7 +3,7 @@
  * the reader's language, form values and the success banner that follows a POST-redirect-GET.
  */
 import type { Context } from 'hono';
-import type { Child, FC } from 'hono/jsx';
+import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { Locale, LocalizedText } from '../../src/db/schema.ts';
 import type { Translate } from '../../src/i18n/i18n.ts';
@@ -12,6 +12,9 @@ import type { StaffEnv } from '../http/env.ts';
 import type { LayoutProps } from '../http/layout.tsx';
 import { currentPath } from '../http/pages.tsx';
 import { currentStaff } from '../http/staff-auth.ts';
+
+export { DataTable } from '../http/data-table.tsx';
+
 import { consoleSections } from './console-roles.ts';
 
 export type PageLayout = Omit<LayoutProps, 'children' | 'title'>;
@@ -63,33 +66,6 @@ export function headings(t: Translate, under: string, keys: readonly string[]): 
   const joint = under.includes(':') ? '.' : ':';
   return keys.map((key) => t(`${under}${joint}${key}`));
 }
-
-/**
- * A captioned table with one header cell per column; the rows come as children, totals as `foot`. A
- * caption the heading above already gives is kept for screen readers only (`hideCaption`).
- */
-export const DataTable: FC<{
-  caption: Child;
-  columns: readonly string[];
-  hideCaption?: boolean;
-  foot?: Child;
-  children?: Child;
-}> = ({ caption, columns, hideCaption, foot, children }) => (
-  <div class="table-wrap">
-    <table>
-      <caption class={hideCaption ? 'visually-hidden' : undefined}>{caption}</caption>
-      <thead>
-        <tr>
-          {columns.map((column) => (
-            <th scope="col">{column}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-      {foot ? <tfoot>{foot}</tfoot> : null}
-    </table>
-  </div>
-);
 
 /** A day, marked up for machines and people. */
 export const Day: FC<{ iso: string; locale: Locale }> = ({ iso, locale }) => (

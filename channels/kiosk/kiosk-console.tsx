@@ -16,6 +16,7 @@ import { registerKioskDevice } from '../../src/kiosk/register-kiosk-device.ts';
 import { type CommunitySummary, listCommunities } from '../../src/places/list-communities.ts';
 import { consoleSections } from '../console/console-roles.ts';
 import { csrfTokenFor } from '../http/csrf.ts';
+import { DataTable } from '../http/data-table.tsx';
 import type { StaffEnv } from '../http/env.ts';
 import {
   ErrorSummary,
@@ -84,61 +85,49 @@ const KioskListPage: FC<{
       {devices.length === 0 ? (
         <p>{t('kiosk:console.empty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('kiosk:console.caption')}</caption>
-            <thead>
+        <DataTable
+          caption={t('kiosk:console.caption')}
+          columns={['label', 'location', 'community', 'status', 'lastSeen', 'actions'].map((column) =>
+            t(`kiosk:console.columns.${column}`),
+          )}
+        >
+          {devices.map((d) => {
+            const where = localized(d.location, locale);
+            return (
               <tr>
-                <th scope="col">{t('kiosk:console.columns.label')}</th>
-                <th scope="col">{t('kiosk:console.columns.location')}</th>
-                <th scope="col">{t('kiosk:console.columns.community')}</th>
-                <th scope="col">{t('kiosk:console.columns.status')}</th>
-                <th scope="col">{t('kiosk:console.columns.lastSeen')}</th>
-                <th scope="col">{t('kiosk:console.columns.actions')}</th>
+                <td>
+                  {d.label}
+                  <br />
+                  <span class="mono">{d.id}</span>
+                </td>
+                <td lang={where.lang}>{where.text}</td>
+                <td>{communityName(d.communityId)}</td>
+                <td class="status">{d.active ? t('kiosk:console.active') : t('kiosk:console.inactive')}</td>
+                <td>
+                  {d.lastSeenAt ? (
+                    <time datetime={d.lastSeenAt.toISOString()}>{formatTime(d.lastSeenAt)}</time>
+                  ) : (
+                    t('kiosk:console.never')
+                  )}
+                </td>
+                <td>
+                  {d.active ? (
+                    <form method="post" action={`${KIOSKS_PATH}/${d.id}/deactivate`}>
+                      <input type="hidden" name="_csrf" value={csrf} />
+                      <button
+                        type="submit"
+                        class="secondary"
+                        aria-label={t('kiosk:console.deactivateLabel', { label: d.label })}
+                      >
+                        {t('kiosk:console.deactivate')}
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {devices.map((d) => {
-                const where = localized(d.location, locale);
-                return (
-                  <tr>
-                    <td>
-                      {d.label}
-                      <br />
-                      <span class="mono">{d.id}</span>
-                    </td>
-                    <td lang={where.lang}>{where.text}</td>
-                    <td>{communityName(d.communityId)}</td>
-                    <td class="status">
-                      {d.active ? t('kiosk:console.active') : t('kiosk:console.inactive')}
-                    </td>
-                    <td>
-                      {d.lastSeenAt ? (
-                        <time datetime={d.lastSeenAt.toISOString()}>{formatTime(d.lastSeenAt)}</time>
-                      ) : (
-                        t('kiosk:console.never')
-                      )}
-                    </td>
-                    <td>
-                      {d.active ? (
-                        <form method="post" action={`${KIOSKS_PATH}/${d.id}/deactivate`}>
-                          <input type="hidden" name="_csrf" value={csrf} />
-                          <button
-                            type="submit"
-                            class="secondary"
-                            aria-label={t('kiosk:console.deactivateLabel', { label: d.label })}
-                          >
-                            {t('kiosk:console.deactivate')}
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </Layout>
   );

@@ -243,6 +243,12 @@ describe('kiosk management across communities', () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('这台屏幕属于其他社区');
     expect((await kioskGet(app, '/kiosk', theirs)).status).toBe(200);
+    const switched = await app.request(`/console/kiosks/${ours.id}/deactivate`, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams({ _csrf: csrfToken }),
+    });
+    expect(switched.status).toBe(303);
 
     const placed = await app.request('/console/kiosks', {
       method: 'POST',

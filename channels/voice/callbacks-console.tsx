@@ -16,6 +16,7 @@ import {
 } from '../../src/voice/list-open-callbacks.ts';
 import { consoleSections } from '../console/console-roles.ts';
 import { csrfTokenFor } from '../http/csrf.ts';
+import { DataTable } from '../http/data-table.tsx';
 import type { StaffEnv } from '../http/env.ts';
 import { Layout, type LayoutProps } from '../http/layout.tsx';
 import { currentPath } from '../http/pages.tsx';
@@ -64,58 +65,48 @@ const CallbacksPage: FC<{
       {callbacks.length === 0 ? (
         <p>{t('voice:callbacks.empty')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>{t('voice:callbacks.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('voice:callbacks.columns.requestedAt')}</th>
-                <th scope="col">{t('voice:callbacks.columns.phone')}</th>
-                <th scope="col">{t('voice:callbacks.columns.language')}</th>
-                <th scope="col">{t('voice:callbacks.columns.reason')}</th>
-                <th scope="col">{t('voice:callbacks.columns.caller')}</th>
-                <th scope="col">{t('voice:callbacks.columns.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {callbacks.map((cb) => (
-                <tr>
-                  <td>
-                    <time datetime={cb.requestedAt.toISOString()}>{formatTime(cb.requestedAt)}</time>
-                  </td>
-                  <td>
-                    <a class="mono" href={`tel:${cb.phone}`}>
-                      {cb.phone}
-                    </a>
-                  </td>
-                  <td>{t(`voice:callbacks.languages.${cb.locale}`)}</td>
-                  <td>{t(`voice:callbacks.reasons.${cb.reason}`)}</td>
-                  <td>
-                    {cb.residentKnown
-                      ? cb.community
-                        ? t('voice:callbacks.known', { community: communityName(cb.community, locale) })
-                        : t('voice:callbacks.knownNoCommunity')
-                      : t('voice:callbacks.anonymous')}
-                  </td>
-                  <td>
-                    <form method="post" action={`${CALLBACKS_PATH}/${cb.id}/done`}>
-                      <input type="hidden" name="_csrf" value={csrf} />
-                      <label for={`note-${cb.id}`}>{t('voice:callbacks.noteLabel')}</label>
-                      <input type="text" id={`note-${cb.id}`} name="note" maxlength={500} />
-                      <button
-                        type="submit"
-                        class="secondary"
-                        aria-label={t('voice:callbacks.doneLabel', { time: formatTime(cb.requestedAt) })}
-                      >
-                        {t('voice:callbacks.done')}
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t('voice:callbacks.caption')}
+          columns={['requestedAt', 'phone', 'language', 'reason', 'caller', 'actions'].map((column) =>
+            t(`voice:callbacks.columns.${column}`),
+          )}
+        >
+          {callbacks.map((cb) => (
+            <tr>
+              <td>
+                <time datetime={cb.requestedAt.toISOString()}>{formatTime(cb.requestedAt)}</time>
+              </td>
+              <td>
+                <a class="mono" href={`tel:${cb.phone}`}>
+                  {cb.phone}
+                </a>
+              </td>
+              <td>{t(`voice:callbacks.languages.${cb.locale}`)}</td>
+              <td>{t(`voice:callbacks.reasons.${cb.reason}`)}</td>
+              <td>
+                {cb.residentKnown
+                  ? cb.community
+                    ? t('voice:callbacks.known', { community: communityName(cb.community, locale) })
+                    : t('voice:callbacks.knownNoCommunity')
+                  : t('voice:callbacks.anonymous')}
+              </td>
+              <td>
+                <form method="post" action={`${CALLBACKS_PATH}/${cb.id}/done`}>
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <label for={`note-${cb.id}`}>{t('voice:callbacks.noteLabel')}</label>
+                  <input type="text" id={`note-${cb.id}`} name="note" maxlength={500} />
+                  <button
+                    type="submit"
+                    class="secondary"
+                    aria-label={t('voice:callbacks.doneLabel', { time: formatTime(cb.requestedAt) })}
+                  >
+                    {t('voice:callbacks.done')}
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Layout>
   );
