@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depsCtx, makeStaff, TEST_PASSWORD } from '../channels/console/console-test-kit.ts';
+import { newPhone } from '../src/conversations/conversation-test-kit.ts';
 import { LOCALES, voiceCalls } from '../src/db/schema.ts';
 import { registerKioskDevice } from '../src/kiosk/register-kiosk-device.ts';
 import { bookCallback } from '../src/voice/book-callback.ts';
@@ -100,7 +101,7 @@ describe.each(LOCALES)('kiosk and call-back pages in %s', (locale) => {
     await gateway.database.db
       .insert(voiceCalls)
       .values({ callSid, direction: 'inbound', status: 'completed', startedAt: new Date() });
-    await bookCallback(ctx, { callSid, phone: '+8613912345678', locale, reason: 'after_hours' });
+    await bookCallback(ctx, { callSid, phone: newPhone(), locale, reason: 'after_hours' });
     const secretary = await makeStaff(gateway.deps, ['community_secretary']);
     const { context, page } = await newPage(locale);
     try {

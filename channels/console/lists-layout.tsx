@@ -13,7 +13,7 @@ import type { LayoutProps } from '../http/layout.tsx';
 import { currentPath } from '../http/pages.tsx';
 import { currentStaff } from '../http/staff-auth.ts';
 
-export { DataTable } from '../http/data-table.tsx';
+export { DataTable, headings } from '../http/data-table.tsx';
 
 import { consoleSections } from './console-roles.ts';
 
@@ -56,15 +56,6 @@ export function formatDay(isoDate: string, locale: Locale): string {
 export function formatShare(value: number | null, locale: Locale, t: Translate): string {
   if (value === null) return t('lists:common.noData');
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
-}
-
-/**
- * Column headings from texts under one key, `headings(t, 'lists:columns', ['item', 'unit'])`, or
- * under a whole namespace, `headings(t, 'lists', ['columns.item', 'balance.columns.alerts'])`.
- */
-export function headings(t: Translate, under: string, keys: readonly string[]): string[] {
-  const joint = under.includes(':') ? '.' : ':';
-  return keys.map((key) => t(`${under}${joint}${key}`));
 }
 
 /** A day, marked up for machines and people. */

@@ -1,4 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
+import type { Translate } from '../../src/i18n/i18n.ts';
 
 /**
  * A captioned table with one header cell per column; the rows come as children, totals as `foot`. A
@@ -26,3 +27,12 @@ export const DataTable: FC<{
     </table>
   </div>
 );
+
+/**
+ * Column headings from texts under one key, `headings(t, 'lists:columns', ['item', 'unit'])`, or
+ * under a whole namespace, `headings(t, 'lists', ['columns.item', 'balance.columns.alerts'])`.
+ */
+export function headings(t: Translate, under: string, keys: readonly string[]): string[] {
+  const joint = under.includes(':') ? '.' : ':';
+  return keys.map((key) => t(`${under}${joint}${key}`));
+}

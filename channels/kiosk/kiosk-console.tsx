@@ -16,7 +16,7 @@ import { registerKioskDevice } from '../../src/kiosk/register-kiosk-device.ts';
 import { type CommunitySummary, listCommunities } from '../../src/places/list-communities.ts';
 import { consoleSections } from '../console/console-roles.ts';
 import { csrfTokenFor } from '../http/csrf.ts';
-import { DataTable } from '../http/data-table.tsx';
+import { DataTable, headings } from '../http/data-table.tsx';
 import type { StaffEnv } from '../http/env.ts';
 import {
   ErrorSummary,
@@ -87,9 +87,14 @@ const KioskListPage: FC<{
       ) : (
         <DataTable
           caption={t('kiosk:console.caption')}
-          columns={['label', 'location', 'community', 'status', 'lastSeen', 'actions'].map((column) =>
-            t(`kiosk:console.columns.${column}`),
-          )}
+          columns={headings(t, 'kiosk:console.columns', [
+            'label',
+            'location',
+            'community',
+            'status',
+            'lastSeen',
+            'actions',
+          ])}
         >
           {devices.map((d) => {
             const where = localized(d.location, locale);

@@ -16,7 +16,7 @@ import {
 } from '../../src/voice/list-open-callbacks.ts';
 import { consoleSections } from '../console/console-roles.ts';
 import { csrfTokenFor } from '../http/csrf.ts';
-import { DataTable } from '../http/data-table.tsx';
+import { DataTable, headings } from '../http/data-table.tsx';
 import type { StaffEnv } from '../http/env.ts';
 import { Layout, type LayoutProps } from '../http/layout.tsx';
 import { currentPath } from '../http/pages.tsx';
@@ -67,9 +67,14 @@ const CallbacksPage: FC<{
       ) : (
         <DataTable
           caption={t('voice:callbacks.caption')}
-          columns={['requestedAt', 'phone', 'language', 'reason', 'caller', 'actions'].map((column) =>
-            t(`voice:callbacks.columns.${column}`),
-          )}
+          columns={headings(t, 'voice:callbacks.columns', [
+            'requestedAt',
+            'phone',
+            'language',
+            'reason',
+            'caller',
+            'actions',
+          ])}
         >
           {callbacks.map((cb) => (
             <tr>

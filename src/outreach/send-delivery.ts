@@ -151,17 +151,17 @@ export async function sendDelivery(
     ctx.log.warn({ deliveryId, channel }, 'sending again a delivery whose earlier attempt may have gone out');
   }
 
-  const message: OutboundMessage = {
-    outboxId: deliveryId,
-    channel,
-    residentId: row.resident_id,
-    locale: row.locale,
-    body: row.body,
-    to: ctx.pii.decryptPhone(row.phone_cipher),
-    attempt: row.attempts,
-  };
   let result: SendResult;
   try {
+    const message: OutboundMessage = {
+      outboxId: deliveryId,
+      channel,
+      residentId: row.resident_id,
+      locale: row.locale,
+      body: row.body,
+      to: ctx.pii.decryptPhone(row.phone_cipher),
+      attempt: row.attempts,
+    };
     result = await (env.pace ? env.pace(() => sender.send(message)) : sender.send(message));
   } catch (error) {
     // A sender should answer, not throw; whether the provider got the message is unknown.
